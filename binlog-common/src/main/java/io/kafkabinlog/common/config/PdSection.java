@@ -1,0 +1,52 @@
+package io.kafkabinlog.common.config;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.List;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * {@code pd-urls}: the PD endpoints, whose embedded etcd holds the node registry. As in the
+ * original, a comma-separated list (or a TOML array) of http(s) URLs.
+ */
+public final class PdSection {
+  public static final String PD_URLS = "pd-urls";
+  public static final String DEFAULT_PD_URLS = "http://127.0.0.1:2379";
+
+  private PdSection() {}
+
+  public static ConfigDef define(final ConfigDef definition) {
+    return definition.define(
+        PD_URLS,
+        ConfigDef.Type.LIST,
+        DEFAULT_PD_URLS,
+        PdSection::validate,
+        ConfigDef.Importance.HIGH,
+        "PD (etcd) endpoints, e.g. http://127.0.0.1:2379; the node registry lives there.");
+  }
+
+  public static List<URI> read(final ConfigReader reader) {
+    return reader.getList(PD_URLS).stream().map(s -> URI.create(s.trim())).toList();
+  }
+
+  private static void validate(final String name, final Object value) {
+    final List<?> urls = (List<?>) value;
+    if (urls.isEmpty()) {
+      throw new ConfigException(name, value, "needs at least one URL");
+    }
+    for (final Object url : urls) {
+      try {
+        final URI uri = new URI(String.valueOf(url).trim());
+        if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+            || uri.getHost() == null
+            || uri.getPort() < 0) {
+          throw new ConfigException(
+              name, value, "'" + url + "' must look like http://host:port or https://host:port");
+        }
+      } catch (URISyntaxException e) {
+        throw new ConfigException(name, value, "'" + url + "' is not a URL: " + e.getReason());
+      }
+    }
+  }
+}
