@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Entry point of every benchmark: bench/run.sh NAME [--keep-services]
+#   Starts the local services if needed, builds the bench module, runs benchmark NAME, which
+#   measures our figure and a baseline in the same run and ends with the line
+#   "<name> ratio: <x>". Without NAME it lists the benchmarks.
+# Env: BINLOG_BENCH_SECONDS (default 5) per measured phase; the BINLOG_* endpoints of
+#   ./scripts/services.sh env.
+set -euo pipefail
+
+# shellcheck source=../scripts/lib/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib/common.sh"
+BINLOG_LOG_PREFIX="bench/run.sh"
+cd "$BINLOG_REPO_ROOT"
+
+ensure_java
+ensure_maven
+"$BINLOG_REPO_ROOT/scripts/services.sh" start >&2
+eval "$("$BINLOG_REPO_ROOT/scripts/services.sh" env)"
+
+classpath_file="$BINLOG_STATE_DIR/bench/classpath.txt"
+mkdir -p "$(dirname "$classpath_file")"
+log_info "building the bench module"
+# One reactor run, so that bench's sibling modules resolve to their fresh jars; bench is the last
+# module built, so the class path file ends up as bench's.
+mvn -q -B -ntp -pl bench -am package dependency:build-classpath -DskipTests \
+  -Dmdep.outputFile="$classpath_file" -Dmdep.includeScope=runtime >&2
+
+exec java -Xmx2g -cp "bench/target/classes:$(cat "$classpath_file")" io.kafkabinlog.bench.BenchMain "$@"
