@@ -52,13 +52,7 @@ public final class EtcdServiceExtension
     } catch (Exception e) {
       client.close();
       client = null;
-      fail(
-          "etcd is not reachable at "
-              + endpoints.etcdEndpoints()
-              + " ("
-              + e
-              + "); "
-              + ServiceEndpoints.HOW_TO_START);
+      fail(ServiceEndpoints.unreachable("etcd", endpoints.etcdEndpoints(), e));
     }
   }
 

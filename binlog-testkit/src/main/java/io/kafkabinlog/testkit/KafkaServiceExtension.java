@@ -54,13 +54,7 @@ public final class KafkaServiceExtension
     } catch (Exception e) {
       admin.close();
       admin = null;
-      fail(
-          "Kafka is not reachable at "
-              + endpoints.kafkaBootstrap()
-              + " ("
-              + e
-              + "); "
-              + ServiceEndpoints.HOW_TO_START);
+      fail(ServiceEndpoints.unreachable("Kafka", endpoints.kafkaBootstrap(), e));
     }
   }
 

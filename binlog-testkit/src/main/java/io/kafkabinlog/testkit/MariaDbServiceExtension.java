@@ -40,16 +40,14 @@ public final class MariaDbServiceExtension
       connection.isValid(5);
     } catch (SQLException e) {
       fail(
-          "MariaDB is not reachable at "
-              + endpoints.mariaDbHost()
-              + ":"
-              + endpoints.mariaDbPort()
-              + " as "
-              + endpoints.mariaDbUser()
-              + " ("
-              + e.getMessage()
-              + "); "
-              + ServiceEndpoints.HOW_TO_START);
+          ServiceEndpoints.unreachable(
+              "MariaDB",
+              endpoints.mariaDbHost()
+                  + ":"
+                  + endpoints.mariaDbPort()
+                  + " as "
+                  + endpoints.mariaDbUser(),
+              e.getMessage()));
     }
   }
 

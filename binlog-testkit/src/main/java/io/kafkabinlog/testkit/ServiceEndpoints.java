@@ -27,6 +27,11 @@ public record ServiceEndpoints(
           + " (./scripts/test.sh does it for you), or point the tests elsewhere with the"
           + " BINLOG_* environment variables that ./scripts/services.sh env prints";
 
+  /** The failure message of a fixture whose service does not answer. */
+  static String unreachable(final String service, final String where, final Object cause) {
+    return service + " is not reachable at " + where + " (" + cause + "); " + HOW_TO_START;
+  }
+
   public static ServiceEndpoints fromEnvironment() {
     return from(System.getenv());
   }
