@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Local services for development, tests, demo and benchmarks: a Kafka broker (KRaft, from Maven
-# Central jars), etcd and MariaDB (Debian packages). No Docker; everything listens on 127.0.0.1
+# Central jars), etcd and MariaDB (Debian packages), and our Confluent-API schema registry (module
+# schemas, built with mvn, persisted to a compacted Kafka topic). No Docker; everything listens on 127.0.0.1
 # only and all state (data, logs, pid files, broker jars) lives under one git-ignored folder,
 # <repo>/.local (override: BINLOG_STATE_DIR).
 #
@@ -10,10 +11,13 @@
 #   scripts/services.sh install [SERVICE...]   only install packages / fetch the broker jars
 #   scripts/services.sh env                    export lines for the endpoints (the Java fixtures read them)
 #
-# SERVICE: kafka, etcd, mariadb (default: all, started in that order, stopped in reverse).
+# SERVICE: kafka, etcd, mariadb, registry (default: all, started in that order, stopped in
+#   reverse; registry needs kafka, which holds its schemas).
 # Ports (env): BINLOG_KAFKA_PORT=9092 BINLOG_KAFKA_CONTROLLER_PORT=9093 BINLOG_ETCD_PORT=2379
 #   BINLOG_ETCD_PEER_PORT=2380 BINLOG_ETCD_METRICS_PORT=2381 BINLOG_MARIADB_PORT=3307
-# Other env: BINLOG_KAFKA_HEAP_OPTS (default "-Xms512m -Xmx1g").
+#   BINLOG_REGISTRY_PORT=8081
+# Other env: BINLOG_KAFKA_HEAP_OPTS (default "-Xms512m -Xmx1g"), BINLOG_REGISTRY_TOPIC (the
+#   registry's compacted schemas topic, default _binlog_schemas; empty: keep schemas in memory).
 # Exit codes: 0 ok, 1 a start/stop/install failed, 2 usage error, 3 status: something not healthy.
 #
 # Adding a service (e.g. `registry`): register it with `register_service` below and define
@@ -279,6 +283,94 @@ env_mariadb() {
   printf 'export BINLOG_MARIADB_USER=root\n'
   printf 'export BINLOG_MARIADB_PASSWORD=\n'
 }
+
+# ---------------------------------------------------------------------------------------------
+# registry: our Confluent-API schema registry (io.kafkabinlog.schemas.registry.SchemaRegistryMain)
+# from this checkout's schemas module. It runs from a copy of the jar in its state dir, so a
+# rebuild of schemas/target never changes the jar under a running registry.
+
+REGISTRY_DIR="$STATE_DIR/registry"
+REGISTRY_JAR="$REGISTRY_DIR/lib/schemas.jar"
+REGISTRY_CLASSPATH="$REGISTRY_DIR/classpath.txt"
+: "${BINLOG_REGISTRY_TOPIC=_binlog_schemas}"
+register_service registry "$REGISTRY_DIR/registry.log" 60 "$REGISTRY_JAR" BINLOG_REGISTRY_PORT
+
+# The schemas jar built by mvn (not the sources/javadoc jars); empty if there is none.
+registry_built_jar() {
+  local jar
+  for jar in "$BINLOG_REPO_ROOT"/schemas/target/schemas-*.jar; do
+    [[ -f "$jar" && "$jar" != *-sources.jar && "$jar" != *-javadoc.jar ]] && printf '%s\n' "$jar" && return 0
+  done
+  return 0
+}
+
+# True if the built jar and its classpath file are present and newer than every main source.
+registry_build_fresh() {
+  local jar
+  jar="$(registry_built_jar)"
+  [[ -n "$jar" && -s "$REGISTRY_CLASSPATH" ]] || return 1
+  [[ -z "$(find "$BINLOG_REPO_ROOT/schemas/src/main" "$BINLOG_REPO_ROOT/schemas/pom.xml" \
+    "$BINLOG_REPO_ROOT/pom.xml" -type f -newer "$jar" -print -quit 2>/dev/null)" ]] || return 1
+  [[ ! "$REGISTRY_CLASSPATH" -ot "$BINLOG_REPO_ROOT/schemas/pom.xml" ]]
+}
+
+install_registry() {
+  ensure_java
+  registry_build_fresh && return 0
+  # A running registry keeps the jar it was started with (a copy): do not run a build under a
+  # build that may be running us (the integration tests call `start`). Restart to pick it up.
+  local pid
+  if pid="$(read_pid_file "${SVC_PIDFILE[registry]}")" && svc_owns_pid registry "$pid" &&
+    health_registry; then
+    return 0
+  fi
+  ensure_maven
+  mkdir -p "$REGISTRY_DIR"
+  local build_log="$REGISTRY_DIR/build.log"
+  log_info "registry: building the schemas module (mvn package, ~30 s); log: $build_log"
+  # build-classpath runs for every reactor module into the same file; schemas comes last.
+  if ! (cd "$BINLOG_REPO_ROOT" && mvn -q -B -pl schemas -am package dependency:build-classpath \
+    -DskipTests -Dmdep.includeScope=runtime -Dmdep.outputFile="$REGISTRY_CLASSPATH.tmp") \
+    >"$build_log" 2>&1; then
+    printf '%s: registry: building the schemas module failed; log: %s\n' "$BINLOG_LOG_PREFIX" "$build_log" >&2
+    tail -n 20 "$build_log" | cut -c1-400 | sed 's/^/    /' >&2
+    exit 1
+  fi
+  mv -f "$REGISTRY_CLASSPATH.tmp" "$REGISTRY_CLASSPATH"
+  # the jar must look fresh even if mvn left an up-to-date jar with an old mtime
+  touch "$(registry_built_jar)"
+}
+
+start_registry() {
+  local jar args
+  jar="$(registry_built_jar)"
+  if [[ -z "$jar" || ! -s "$REGISTRY_CLASSPATH" ]]; then
+    FAIL_REASON="no schemas jar or classpath file (install_registry did not build them)"
+    FAIL_LOG=-
+    return 1
+  fi
+  mkdir -p "$REGISTRY_DIR/lib"
+  cp -f "$jar" "$REGISTRY_JAR"
+  args=(--addr="127.0.0.1:$BINLOG_REGISTRY_PORT")
+  if [[ -n "$BINLOG_REGISTRY_TOPIC" ]]; then
+    if ! health_kafka; then
+      FAIL_REASON="kafka is not answering on 127.0.0.1:$BINLOG_KAFKA_PORT (the registry keeps its schemas there); start it first: $SELF_CMD start kafka registry"
+      FAIL_LOG=-
+      return 1
+    fi
+    args+=(--kafka.bootstrap-servers="127.0.0.1:$BINLOG_KAFKA_PORT" --schemas-topic="$BINLOG_REGISTRY_TOPIC")
+  fi
+  rotate_log "${SVC_LOG[registry]}"
+  spawn_detached "${SVC_LOG[registry]}" java -Xms64m -Xmx256m -Djava.awt.headless=true \
+    -cp "$REGISTRY_JAR:$(cat "$REGISTRY_CLASSPATH")" \
+    io.kafkabinlog.schemas.registry.SchemaRegistryMain "${args[@]}"
+}
+
+health_registry() {
+  curl -sf --max-time 3 "http://127.0.0.1:$BINLOG_REGISTRY_PORT/subjects" >/dev/null 2>&1
+}
+
+env_registry() { printf 'export BINLOG_REGISTRY_URL=http://127.0.0.1:%s\n' "$BINLOG_REGISTRY_PORT"; }
 
 # ---------------------------------------------------------------------------------------------
 # Generic driver

@@ -12,7 +12,8 @@
 #   BINLOG_STATE_DIR     all local service state: data, logs, pids, broker jars (default <repo>/.local)
 #   BINLOG_KAFKA_PORT (9092), BINLOG_KAFKA_CONTROLLER_PORT (9093),
 #   BINLOG_ETCD_PORT (2379), BINLOG_ETCD_PEER_PORT (2380), BINLOG_ETCD_METRICS_PORT (2381),
-#   BINLOG_MARIADB_PORT (3307: not 3306, so a system MariaDB/MySQL never collides)
+#   BINLOG_MARIADB_PORT (3307: not 3306, so a system MariaDB/MySQL never collides),
+#   BINLOG_REGISTRY_PORT (8081, the schema registry)
 #   BINLOG_LOG_PREFIX    prefix of log messages (default: the calling script's file name)
 #
 # Functions:
@@ -55,6 +56,7 @@ BINLOG_REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)"
 : "${BINLOG_ETCD_PEER_PORT:=2380}"
 : "${BINLOG_ETCD_METRICS_PORT:=2381}"
 : "${BINLOG_MARIADB_PORT:=3307}"
+: "${BINLOG_REGISTRY_PORT:=8081}"
 
 : "${BINLOG_LOG_PREFIX:=$(basename -- "$0")}"
 

@@ -15,12 +15,12 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The service script, as the tests run against it: all three up, and a second start a no-op. */
+/** The service script, as the tests run against it: all four up, and a second start a no-op. */
 @Tag("integration")
 @Timeout(180)
 class ServicesScriptIT {
   private static final Pattern RUNNING =
-      Pattern.compile("(?m)^(kafka|etcd|mariadb): running \\(pid (\\d+)");
+      Pattern.compile("(?m)^(kafka|etcd|mariadb|registry): running \\(pid (\\d+)");
 
   @Test
   void shouldReportEveryServiceRunningWhileTestsRun() throws Exception {
@@ -28,7 +28,7 @@ class ServicesScriptIT {
     assertThat(status.exitCode()).as(status.output()).isZero();
     assertThat(pids(status.output()))
         .as(status.output())
-        .containsOnlyKeys("kafka", "etcd", "mariadb");
+        .containsOnlyKeys("kafka", "etcd", "mariadb", "registry");
   }
 
   @Test
@@ -39,7 +39,11 @@ class ServicesScriptIT {
 
     assertThat(start.exitCode()).as(start.output()).isZero();
     assertThat(start.output())
-        .contains("kafka: already running", "etcd: already running", "mariadb: already running");
+        .contains(
+            "kafka: already running",
+            "etcd: already running",
+            "mariadb: already running",
+            "registry: already running");
     assertThat(pids(run("status").output())).isEqualTo(before);
   }
 
