@@ -1,5 +1,6 @@
 package io.kafkabinlog.schemas.tableinfo;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -44,10 +45,12 @@ public record ColumnInfo(
         2);
   }
 
+  @JsonIgnore
   public boolean isGenerated() {
     return generatedExprString != null && !generatedExprString.isEmpty();
   }
 
+  @JsonIgnore
   public boolean isPublic() {
     return state == SchemaState.PUBLIC;
   }

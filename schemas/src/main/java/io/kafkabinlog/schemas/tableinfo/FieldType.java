@@ -1,5 +1,6 @@
 package io.kafkabinlog.schemas.tableinfo;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -34,19 +35,23 @@ public record FieldType(
     return new FieldType(tp, flag, -1, -1, "utf8mb4", "utf8mb4_bin", elems, null, null);
   }
 
+  @JsonIgnore
   public boolean isUnsigned() {
     return MysqlFlag.has(flag, MysqlFlag.UNSIGNED);
   }
 
+  @JsonIgnore
   public boolean isNotNull() {
     return MysqlFlag.has(flag, MysqlFlag.NOT_NULL);
   }
 
+  @JsonIgnore
   public boolean isPrimaryKey() {
     return MysqlFlag.has(flag, MysqlFlag.PRI_KEY);
   }
 
   /** True for CHAR/VARCHAR/TEXT/BLOB-family types whose charset is "binary". */
+  @JsonIgnore
   public boolean isBinaryString() {
     return "binary".equalsIgnoreCase(charset);
   }

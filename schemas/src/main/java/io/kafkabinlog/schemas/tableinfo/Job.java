@@ -1,5 +1,6 @@
 package io.kafkabinlog.schemas.tableinfo;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -35,6 +36,7 @@ public record Job(
     @JsonProperty("sql_mode") long sqlMode) {
 
   /** Done or synced: the job's result is final and may be replayed. */
+  @JsonIgnore
   public boolean isDoneOrSynced() {
     return state == JobState.DONE || state == JobState.SYNCED;
   }
