@@ -191,7 +191,7 @@ public final class JsonBinary {
           {
             ByteReader r = new ByteReader(b, at, limit - at);
             long n = r.readUvarint();
-            if (n > r.remaining()) {
+            if (n < 0 || n > r.remaining()) {
               throw new CodecException(at, "json string length " + n + " past the end");
             }
             int start = r.position();
@@ -203,7 +203,7 @@ public final class JsonBinary {
             ByteReader r = new ByteReader(b, at, limit - at);
             int mysqlType = r.readUnsignedByte();
             long n = r.readUvarint();
-            if (n > r.remaining()) {
+            if (n < 0 || n > r.remaining()) {
               throw new CodecException(at, "json opaque length " + n + " past the end");
             }
             int start = r.position();
