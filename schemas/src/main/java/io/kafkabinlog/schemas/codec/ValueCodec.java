@@ -137,7 +137,14 @@ public final class ValueCodec {
           return new MysqlSet(bits, names);
         }
       case MysqlType.BIT:
-        return new MysqlBit(asUnsignedBits(d, ft, at), ft.flen());
+        {
+          long bits = asUnsignedBits(d, ft, at);
+          if (ft.flen() > 0 && ft.flen() < 64 && (bits >>> ft.flen()) != 0) {
+            throw new CodecException(
+                at, "BIT value 0x" + Long.toHexString(bits) + " wider than BIT(" + ft.flen() + ")");
+          }
+          return new MysqlBit(bits, ft.flen());
+        }
       case MysqlType.JSON:
         if (d instanceof Datum.Json j) {
           return JsonBinary.toText(j.typeCode(), j.value());
@@ -224,6 +231,17 @@ public final class ValueCodec {
       return i.value();
     }
     throw mismatch(d, ft, at);
+  }
+
+  /**
+   * Converts a decoded TIMESTAMP value (UTC wall clock, as stored) to another zone's wall clock;
+   * zero and zero-in-date values ({@link MysqlTime}) and {@code null} are returned unchanged.
+   */
+  public static Object timestampInZone(Object decoded, java.time.ZoneId zone) {
+    if (decoded instanceof LocalDateTime t) {
+      return t.atZone(java.time.ZoneOffset.UTC).withZoneSameInstant(zone).toLocalDateTime();
+    }
+    return decoded;
   }
 
   /** Java charset for a MySQL charset name. */

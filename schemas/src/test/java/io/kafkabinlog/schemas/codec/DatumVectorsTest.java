@@ -221,6 +221,37 @@ class DatumVectorsTest {
   }
 
   @Test
+  void newerJsonTypesDecodeToStrings() {
+    long packed = 0x19A2040000000000L;
+    byte[] date = new byte[8];
+    for (int i = 0; i < 8; i++) {
+      date[i] = (byte) (packed >>> (8 * i));
+    }
+    assertThat(JsonBinary.toText(JsonBinary.DATE, date)).isEqualTo("\"2019-01-02\"");
+    assertThat(JsonBinary.toText(JsonBinary.OPAQUE, b("0F 03 61 62 63")))
+        .isEqualTo("\"base64:type15:YWJj\"");
+    assertThat(DatumCodec.decodeOne(b("0A 0D 0F 03 61 62 63")))
+        .isEqualTo(new Datum.Json(JsonBinary.OPAQUE, b("0F 03 61 62 63")));
+  }
+
+  @Test
+  void timestampZoneConversion() {
+    LocalDateTime utc = LocalDateTime.of(2019, 1, 2, 3, 4, 5);
+    assertThat(ValueCodec.timestampInZone(utc, java.time.ZoneOffset.ofHours(8)))
+        .isEqualTo(LocalDateTime.of(2019, 1, 2, 11, 4, 5));
+    assertThat(ValueCodec.timestampInZone(MysqlTime.ZERO, java.time.ZoneOffset.ofHours(8)))
+        .isEqualTo(MysqlTime.ZERO);
+  }
+
+  @Test
+  void bitWiderThanColumnIsRejected() {
+    FieldType bit = FieldType.of(MysqlType.BIT, MysqlFlag.UNSIGNED, 4, 0, "binary");
+    assertThatThrownBy(() -> ValueCodec.decode(b("09 10"), bit))
+        .isInstanceOf(CodecException.class)
+        .hasMessageContaining("wider than BIT(4)");
+  }
+
+  @Test
   void uintFlagNeedsEightBytes() {
     // TiDB's one literal codec test: CutOne([04 00 00 00]) fails.
     assertThatThrownBy(() -> DatumCodec.decodeOne(b("04 00 00 00")))

@@ -27,8 +27,10 @@ import org.junit.jupiter.api.Timeout;
  * success or CodecException may come out.
  */
 class FuzzTest {
-  private static final long SEED = 0xF0221L;
-  private static final int ITERATIONS = 100_000;
+  /** Fixed by default; {@code -Dfuzz.seed=N -Dfuzz.iterations=M} explores further. */
+  private static final long SEED = Long.getLong("fuzz.seed", 0xF0221L);
+
+  private static final int ITERATIONS = Integer.getInteger("fuzz.iterations", 100_000);
 
   private static final List<FieldType> TYPES = RandomValues.columnTypes();
 

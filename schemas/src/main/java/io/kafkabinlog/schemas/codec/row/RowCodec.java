@@ -141,7 +141,6 @@ public final class RowCodec {
   private void readPairs(
       ByteReader r, Map<Long, Object> first, Map<Long, Object> second, Set<Long> unknown) {
     int start = r.position();
-    Set<Long> seenUnknownTwice = new LinkedHashSet<>();
     Map<Long, Integer> unknownCount = new HashMap<>();
     while (r.hasRemaining()) {
       int at = r.position();
@@ -168,7 +167,6 @@ public final class RowCodec {
           unknown.add(id);
           int n = unknownCount.merge(id, 1, Integer::sum);
           if (n > (second == null ? 1 : 2)) {
-            seenUnknownTwice.add(id);
             throw new CodecException(at, "column id " + id + " repeated");
           }
           continue;
