@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -444,19 +443,7 @@ public final class JsonBinary {
   }
 
   private static byte[] checkedUtf8(String s) {
-    try {
-      ByteBuffer bb =
-          StandardCharsets.UTF_8
-              .newEncoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .encode(CharBuffer.wrap(s));
-      byte[] out = new byte[bb.remaining()];
-      bb.get(out);
-      return out;
-    } catch (CharacterCodingException e) {
-      throw new CodecException(-1, "JSON string is not valid Unicode", e);
-    }
+    return ValueCodec.encodeStrictly(s, StandardCharsets.UTF_8, "JSON string is not valid Unicode");
   }
 
   private static int literalOf(JsonNode n) {

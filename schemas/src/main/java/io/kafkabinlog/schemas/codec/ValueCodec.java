@@ -279,9 +279,14 @@ public final class ValueCodec {
   }
 
   static byte[] encodeString(String s, String charset) {
+    return encodeStrictly(s, javaCharset(charset), "string cannot be encoded in " + charset);
+  }
+
+  /** Encodes {@code s}, refusing what the charset cannot represent instead of replacing it. */
+  static byte[] encodeStrictly(String s, Charset charset, String problem) {
     try {
       ByteBuffer bb =
-          javaCharset(charset)
+          charset
               .newEncoder()
               .onMalformedInput(CodingErrorAction.REPORT)
               .onUnmappableCharacter(CodingErrorAction.REPORT)
@@ -290,7 +295,7 @@ public final class ValueCodec {
       bb.get(out);
       return out;
     } catch (CharacterCodingException e) {
-      throw new CodecException(-1, "string cannot be encoded in " + charset, e);
+      throw new CodecException(-1, problem, e);
     }
   }
 

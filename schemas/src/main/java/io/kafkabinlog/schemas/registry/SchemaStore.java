@@ -162,14 +162,23 @@ public final class SchemaStore {
   public synchronized Version version(final String subject, final String version) {
     TreeMap<Integer, Integer> versions = requireSubject(subject);
     int v = resolveVersion(versions, version);
-    Integer id = versions.get(v);
+    int id = schemaIdOf(versions, v, subject, version);
+    return new Version(subject, v, id, schemasById.get(id));
+  }
+
+  private static int schemaIdOf(
+      final TreeMap<Integer, Integer> versions,
+      final int resolved,
+      final String subject,
+      final String asGiven) {
+    Integer id = versions.get(resolved);
     if (id == null) {
       throw new SchemaRegistryException(
-          "Version " + version + " not found for subject \"" + subject + "\"",
+          "Version " + asGiven + " not found for subject \"" + subject + "\"",
           404,
           SchemaRegistryException.VERSION_NOT_FOUND);
     }
-    return new Version(subject, v, id, schemasById.get(id));
+    return id;
   }
 
   /** Deletes {@code subject} (its ids stay resolvable); returns the deleted versions. */
@@ -211,13 +220,7 @@ public final class SchemaStore {
       return incompatibility(schema, versions, level, true) == null;
     }
     int v = resolveVersion(versions, version);
-    Integer id = versions.get(v);
-    if (id == null) {
-      throw new SchemaRegistryException(
-          "Version " + version + " not found for subject \"" + subject + "\"",
-          404,
-          SchemaRegistryException.VERSION_NOT_FOUND);
-    }
+    int id = schemaIdOf(versions, v, subject, version);
     TreeMap<Integer, Integer> one = new TreeMap<>(Map.of(v, id));
     return incompatibility(schema, one, level, false) == null;
   }
