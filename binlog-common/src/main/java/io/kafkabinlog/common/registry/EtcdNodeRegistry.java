@@ -45,6 +45,7 @@ import org.slf4j.LoggerFactory;
 public final class EtcdNodeRegistry implements NodeRegistry {
   private static final Logger LOG = LoggerFactory.getLogger(EtcdNodeRegistry.class);
   private static final int MAX_CAS_ATTEMPTS = 10;
+  private static final GetOption COUNT_ONLY = GetOption.builder().withCountOnly(true).build();
   private static final ObjectMapper JSON =
       new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
@@ -126,16 +127,21 @@ public final class EtcdNodeRegistry implements NodeRegistry {
         throw new IllegalArgumentException(
             "an update may not change the node id: " + nodeId + " -> " + next.nodeId());
       }
+      // The liveness read rides in the same transaction: one round trip per heartbeat.
       final TxnResponse txn =
           await(
               kv.txn()
                   .If(unchanged)
-                  .Then(Op.put(key, bytes(toJson(next)), PutOption.DEFAULT))
+                  .Then(
+                      Op.put(key, bytes(toJson(next)), PutOption.DEFAULT),
+                      Op.get(bytes(keys.alive(kind, nodeId)), COUNT_ONLY))
                   .commit(),
               "write " + key);
       if (txn.isSucceeded()) {
         return new RegisteredNode(
-            next, isLive(kind, nodeId), txn.getPutResponses().get(0).getHeader().getRevision());
+            next,
+            txn.getGetResponses().get(0).getCount() > 0,
+            txn.getPutResponses().get(0).getHeader().getRevision());
       }
       LOG.debug("registry entry {} changed concurrently, retrying ({})", key, attempt);
     }
@@ -230,11 +236,7 @@ public final class EtcdNodeRegistry implements NodeRegistry {
 
   private boolean isLive(final NodeKind kind, final String nodeId) {
     final ByteSequence key = bytes(keys.alive(kind, nodeId));
-    return await(
-                client.getKVClient().get(key, GetOption.builder().withCountOnly(true).build()),
-                "read " + key)
-            .getCount()
-        > 0;
+    return await(client.getKVClient().get(key, COUNT_ONLY), "read " + key).getCount() > 0;
   }
 
   private List<KeyValue> getPrefix(final String prefix) {
