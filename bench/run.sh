@@ -20,9 +20,6 @@ eval "$("$BINLOG_REPO_ROOT/scripts/services.sh" env)"
 classpath_file="$BINLOG_STATE_DIR/bench/classpath.txt"
 mkdir -p "$(dirname "$classpath_file")"
 log_info "building the bench module"
-# One reactor run, so that bench's sibling modules resolve to their fresh jars; bench is the last
-# module built, so the class path file ends up as bench's.
-mvn -q -B -ntp -pl bench -am package dependency:build-classpath -DskipTests \
-  -Dmdep.outputFile="$classpath_file" -Dmdep.includeScope=runtime >&2
+build_module_classpath bench "$classpath_file"
 
 exec java -Xmx2g -cp "bench/target/classes:$(cat "$classpath_file")" io.kafkabinlog.bench.BenchMain "$@"

@@ -328,10 +328,8 @@ install_registry() {
   mkdir -p "$REGISTRY_DIR"
   local build_log="$REGISTRY_DIR/build.log"
   log_info "registry: building the schemas module (mvn package, ~30 s); log: $build_log"
-  # build-classpath runs for every reactor module into the same file; schemas comes last.
-  if ! (cd "$BINLOG_REPO_ROOT" && mvn -q -B -pl schemas -am package dependency:build-classpath \
-    -DskipTests -Dmdep.includeScope=runtime -Dmdep.outputFile="$REGISTRY_CLASSPATH.tmp") \
-    >"$build_log" 2>&1; then
+  : >"$build_log"
+  if ! build_module_classpath schemas "$REGISTRY_CLASSPATH.tmp" "$build_log"; then
     printf '%s: registry: building the schemas module failed; log: %s\n' "$BINLOG_LOG_PREFIX" "$build_log" >&2
     tail -n 20 "$build_log" | cut -c1-400 | sed 's/^/    /' >&2
     exit 1

@@ -252,3 +252,13 @@ wait_until() {
     sleep 0.2
   done
 }
+
+# build_module_classpath MODULE CLASSPATH_FILE [LOG_FILE]: packages MODULE (and the modules it
+# needs, tests skipped) and writes its runtime class path to CLASSPATH_FILE. One reactor run, so
+# that sibling modules resolve to their fresh jars; build-classpath runs for every module of the
+# reactor into the same file and MODULE is built last, so the file ends up as MODULE's.
+build_module_classpath() {
+  local module="$1" classpath_file="$2" log_file="${3:-/dev/stderr}"
+  (cd "$BINLOG_REPO_ROOT" && mvn -q -B -ntp -pl "$module" -am package dependency:build-classpath \
+    -DskipTests -Dmdep.includeScope=runtime -Dmdep.outputFile="$classpath_file") >>"$log_file" 2>&1
+}
