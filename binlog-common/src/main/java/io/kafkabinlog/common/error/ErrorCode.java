@@ -25,6 +25,12 @@ public enum ErrorCode {
   REGISTRY_CONFLICT,
   /** An ordering invariant would be broken (for example a transaction below the resolved ts). */
   ORDERING_VIOLATION,
+  /** The timestamp oracle (PD, or tidb-sim's stand-in) did not answer in time. */
+  TSO_UNAVAILABLE,
+  /** No pump accepted a binlog (none registered, none online, or every one failed). */
+  PUMP_UNAVAILABLE,
+  /** The transaction-status service (TiKV, or tidb-sim's stand-in) did not answer. */
+  TXN_STATUS_UNAVAILABLE,
   /** A component is shutting down and refuses new work. */
   SHUTTING_DOWN,
   /** Anything not covered above; prefer adding a code to using this one. */
