@@ -43,6 +43,24 @@ public final class Binlogs {
     return base(BinlogType.Commit, startTs, commitTs).build();
   }
 
+  /**
+   * The C-binlog TiDB sends after committing the transaction of {@code prewrite}: the same object
+   * with {@code tp=Commit} and {@code commit_ts} set and {@code prewrite_value} cleared; the primary
+   * key and any DDL fields stay.
+   */
+  public static Binlog commitOf(Binlog prewrite, long commitTs) {
+    return prewrite.toBuilder()
+        .setTp(BinlogType.Commit)
+        .setCommitTs(commitTs)
+        .clearPrewriteValue()
+        .build();
+  }
+
+  /** The rollback binlog TiDB sends when the commit of {@code prewrite}'s transaction failed. */
+  public static Binlog rollbackOf(Binlog prewrite) {
+    return prewrite.toBuilder().setTp(BinlogType.Rollback).setCommitTs(0).clearPrewriteValue().build();
+  }
+
   /** A real rollback: {@code commit_ts} is 0. */
   public static Binlog rollback(long startTs) {
     return base(BinlogType.Rollback, startTs, 0).build();

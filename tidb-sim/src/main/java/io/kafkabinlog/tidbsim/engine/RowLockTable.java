@@ -1,0 +1,78 @@
+package io.kafkabinlog.tidbsim.engine;
+
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Pessimistic row locks, as TiDB's pessimistic transactions take them on write and on {@code
+ * SELECT ... FOR UPDATE}. A lock belongs to a transaction (not a thread) until it ends. Waiting is
+ * bounded: a transaction that cannot get a lock in time fails with {@link WriteConflictException}
+ * and is retried, which also breaks deadlocks (TiDB detects them; a timeout is enough here).
+ */
+final class RowLockTable {
+  private final ConcurrentHashMap<RowLockKey, Txn> owners = new ConcurrentHashMap<>();
+  private final ReentrantLock released = new ReentrantLock();
+  private final Condition anyReleased = released.newCondition();
+  private final Duration waitTimeout;
+
+  RowLockTable(final Duration waitTimeout) {
+    this.waitTimeout = waitTimeout;
+  }
+
+  /** Locks the row for {@code txn}; true if newly taken, false if {@code txn} already held it. */
+  boolean lock(final RowLockKey key, final Txn txn) {
+    long deadline = System.nanoTime() + waitTimeout.toNanos();
+    while (true) {
+      Txn owner = owners.putIfAbsent(key, txn);
+      if (owner == null) {
+        return true;
+      }
+      if (owner == txn) {
+        return false;
+      }
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        throw new WriteConflictException(
+            "lock wait timeout on a row of table "
+                + key.tableId()
+                + " held by the transaction with start_ts "
+                + owner.startTs()
+                + " (waited "
+                + waitTimeout.toMillis()
+                + " ms)");
+      }
+      released.lock();
+      try {
+        if (owners.get(key) != null) {
+          anyReleased.await(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)), TimeUnit.NANOSECONDS);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new WriteConflictException("interrupted while waiting for a row lock");
+      } finally {
+        released.unlock();
+      }
+    }
+  }
+
+  void unlock(final RowLockKey key, final Txn txn) {
+    if (owners.remove(key, txn)) {
+      released.lock();
+      try {
+        anyReleased.signalAll();
+      } finally {
+        released.unlock();
+      }
+    }
+  }
+
+  int size() {
+    return owners.size();
+  }
+
+  /** A row of a table: the table id and its encoded handle. */
+  record RowLockKey(long tableId, TableRows.HandleKey handle) {}
+}

@@ -1,0 +1,335 @@
+package io.kafkabinlog.tidbsim.engine;
+
+import io.kafkabinlog.common.tso.TimestampOracle;
+import io.kafkabinlog.schemas.binlog.Binlogs;
+import io.kafkabinlog.schemas.proto.binlog.Binlog;
+import io.kafkabinlog.schemas.tableinfo.ActionType;
+import io.kafkabinlog.schemas.tableinfo.ColumnInfo;
+import io.kafkabinlog.schemas.tableinfo.Job;
+import io.kafkabinlog.schemas.tableinfo.TableInfo;
+import io.kafkabinlog.tidbsim.catalog.Catalog;
+import io.kafkabinlog.tidbsim.catalog.DdlPlan;
+import io.kafkabinlog.tidbsim.catalog.DdlStatement;
+import io.kafkabinlog.tidbsim.engine.RowLockTable.RowLockKey;
+import io.kafkabinlog.tidbsim.expected.ColumnDefaults;
+import io.kafkabinlog.tidbsim.expected.ExpectedStateLog;
+import io.kafkabinlog.tidbsim.mutation.SimRow;
+import io.kafkabinlog.tidbsim.mutation.TxnMutationsBuilder;
+import io.kafkabinlog.tidbsim.pumpclient.BinlogWriter;
+import io.kafkabinlog.tidbsim.txn.FaultSwitch;
+import io.kafkabinlog.tidbsim.txn.SimTxnStatusService;
+import io.kafkabinlog.tidbsim.txn.TxnOutcomeLog;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sim's TiDB server: runs transactions and DDL jobs over its storage and writes their binlogs
+ * the way TiDB does with {@code [binlog] enable=true} (protocol section 3.1). Every commit is
+ * recorded, under the row locks that order conflicting transactions, in the txn-outcome log (the
+ * TiKV commit the txn-status endpoint answers from) and the expected-state log (what {@code verify}
+ * compares the downstream with).
+ */
+public final class SimCluster {
+  private static final Logger LOG = LoggerFactory.getLogger(SimCluster.class);
+
+  private final TimestampOracle tso;
+  private final BinlogWriter binlog;
+  private final Catalog catalog;
+  private final TxnOutcomeLog outcomes;
+  private final SimTxnStatusService txnStatus;
+  private final FaultSwitch faults;
+  private final ExpectedStateLog expected;
+  private final SimStorage storage = new SimStorage();
+  private final RowLockTable rowLocks;
+  private final TableLocks tableLocks;
+  private final ReentrantLock ddlLock = new ReentrantLock(true);
+  private final Map<Long, Long> tableVersions = new ConcurrentHashMap<>();
+  private final SimStats stats = new SimStats();
+
+  public SimCluster(
+      final TimestampOracle tso,
+      final BinlogWriter binlog,
+      final Catalog catalog,
+      final TxnOutcomeLog outcomes,
+      final SimTxnStatusService txnStatus,
+      final FaultSwitch faults,
+      final ExpectedStateLog expected,
+      final Duration lockWaitTimeout) {
+    this.tso = tso;
+    this.binlog = binlog;
+    this.catalog = catalog;
+    this.outcomes = outcomes;
+    this.txnStatus = txnStatus;
+    this.faults = faults;
+    this.expected = expected;
+    this.rowLocks = new RowLockTable(lockWaitTimeout);
+    this.tableLocks = new TableLocks(lockWaitTimeout);
+    for (var db : catalog.databases()) {
+      for (TableInfo t : catalog.tables(db.dbName().o())) {
+        storage.create(t.id());
+      }
+    }
+  }
+
+  /** Loads committed rows of an earlier sim process (replayed from the expected-state log). */
+  public void restoreRows(final long tableId, final Iterable<SimRow> rows, final TableInfo table) {
+    storage.create(tableId);
+    TableRows target = storage.rows(tableId);
+    Optional<ColumnInfo> autoInc =
+        table.cols().stream()
+            .filter(
+                c ->
+                    io.kafkabinlog.schemas.tableinfo.MysqlFlag.has(
+                        c.type().flag(), io.kafkabinlog.schemas.tableinfo.MysqlFlag.AUTO_INCREMENT))
+            .findFirst();
+    for (SimRow row : rows) {
+      target.put(
+          new TableRows.HandleKey(io.kafkabinlog.tidbsim.mutation.RecordKeys.handleKey(table, row)),
+          row);
+      autoInc.ifPresent(
+          c -> {
+            if (row.value(c.id()) instanceof Number n) {
+              target.observeExplicitAutoIncrement(n.longValue());
+            }
+          });
+      target.observeRowId(row.rowId());
+    }
+  }
+
+  /** Begins a transaction: start_ts from the TSO, the current schema version. */
+  public Txn begin() {
+    return new Txn(this, tso.getTimestamp(), catalog.schemaVersion());
+  }
+
+  /**
+   * Runs {@code body} in a transaction and commits it, retrying (up to {@code attempts} times in
+   * all) when it loses a race; returns the body's result.
+   */
+  public <T> T inTxn(final int attempts, final TxnBody<T> body) {
+    WriteConflictException last = null;
+    for (int i = 0; i < attempts; i++) {
+      try (Txn txn = begin()) {
+        T result = body.run(txn);
+        txn.commit();
+        return result;
+      } catch (WriteConflictException e) {
+        last = e;
+        stats.recordRetried();
+      }
+    }
+    throw last;
+  }
+
+  /** The body of a transaction. */
+  @FunctionalInterface
+  public interface TxnBody<T> {
+    T run(Txn txn);
+  }
+
+  /**
+   * Runs a DDL job as TiDB's DDL owner does: one DDL prewrite binlog (two for DROP COLUMN) in its
+   * own transaction, then the job in the DDL history with its FinishedTS, then the commit binlog.
+   * Transactions using the table wait, and wait for it.
+   */
+  public Job ddl(final DdlStatement statement) {
+    ddlLock.lock();
+    try {
+      DdlPlan plan = catalog.plan(statement);
+      List<Lock> held = new ArrayList<>();
+      try {
+        for (long tableId : affectedTables(plan)) {
+          held.add(tableLocks.exclusive(tableId));
+        }
+        return runDdl(plan);
+      } finally {
+        held.forEach(Lock::unlock);
+      }
+    } finally {
+      ddlLock.unlock();
+    }
+  }
+
+  private Job runDdl(final DdlPlan plan) {
+    List<Integer> states = plan.binlogSchemaStates();
+    Job job = null;
+    for (int i = 0; i < states.size(); i++) {
+      long startTs = tso.getTimestamp();
+      Binlog prewrite = Binlogs.ddl(startTs, plan.jobId(), states.get(i), plan.query());
+      try {
+        binlog.writePrewrite(prewrite);
+      } catch (RuntimeException e) {
+        if (job == null) {
+          catalog.abort(plan);
+        }
+        stats.recordFailed();
+        throw e;
+      }
+      long commitTs = tso.getTimestamp();
+      outcomes.recordCommit(startTs, commitTs);
+      if (i == states.size() - 1) {
+        job = catalog.commit(plan, startTs, commitTs);
+        applyDdl(job);
+        expected.appendDdl(commitTs, job);
+        stats.recordDdl();
+      }
+      binlog.writeCommit(Binlogs.commitOf(prewrite, commitTs));
+    }
+    return job;
+  }
+
+  private Set<Long> affectedTables(final DdlPlan plan) {
+    Set<Long> ids = new TreeSet<>();
+    if (plan.actionType() == ActionType.DROP_SCHEMA) {
+      for (TableInfo t : catalog.tables(plan.schemaName())) {
+        ids.add(t.id());
+      }
+    } else if (plan.tableId() > 0) {
+      ids.add(plan.tableId());
+    }
+    return ids;
+  }
+
+  private void applyDdl(final Job job) {
+    TableInfo after = job.binlog() == null ? null : job.binlog().tableInfo();
+    long version = job.binlog() == null ? catalog.schemaVersion() : job.binlog().schemaVersion();
+    switch (job.type()) {
+      case ActionType.CREATE_TABLE -> storage.create(after.id());
+      case ActionType.DROP_TABLE -> storage.drop(job.tableId());
+      case ActionType.TRUNCATE_TABLE -> {
+        storage.drop(job.tableId());
+        storage.create(after.id());
+      }
+      case ActionType.DROP_SCHEMA -> {
+        for (long id : droppedWithSchema(job)) {
+          storage.drop(id);
+        }
+      }
+      case ActionType.ADD_COLUMN, ActionType.DROP_COLUMN, ActionType.MODIFY_COLUMN -> {
+        if (after != null && storage.has(after.id())) {
+          storage.rows(after.id()).replaceAll(row -> conform(row, after));
+        }
+      }
+      default -> {
+        // create schema, rename table, ...: no change to stored rows
+      }
+    }
+    if (after != null) {
+      tableVersions.put(after.id(), version);
+    }
+    if (job.tableId() > 0) {
+      tableVersions.put(job.tableId(), version);
+    }
+  }
+
+  private Set<Long> droppedWithSchema(final Job job) {
+    Set<Long> live = new HashSet<>();
+    for (var db : catalog.databases()) {
+      for (TableInfo t : catalog.tables(db.dbName().o())) {
+        live.add(t.id());
+      }
+    }
+    Set<Long> dropped = new HashSet<>(storage.tableIds());
+    dropped.removeAll(live);
+    return dropped;
+  }
+
+  /** A stored row in the table's new column set: added columns take their origin default. */
+  private static SimRow conform(final SimRow row, final TableInfo table) {
+    Map<Long, Object> values = new LinkedHashMap<>();
+    for (ColumnInfo c : table.cols()) {
+      if (!c.isPublic() || c.isGenerated()) {
+        continue;
+      }
+      values.put(c.id(), row.has(c.id()) ? row.value(c.id()) : ColumnDefaults.originDefault(c));
+    }
+    return new SimRow(values, row.rowId());
+  }
+
+  /** The commit path of {@link Txn#commit()}, with the transaction's locks still held. */
+  long commit(final Txn txn) {
+    TxnMutationsBuilder m = txn.mutations();
+    long startTs = txn.startTs();
+    Binlog prewrite = Binlogs.prewrite(startTs, m.primaryKey(), m.build());
+    try {
+      binlog.writePrewrite(prewrite);
+    } catch (RuntimeException e) {
+      stats.recordFailed();
+      throw e;
+    }
+    long commitTs = tso.getTimestamp();
+    if (!txnStatus.mayCommit(startTs, commitTs)) {
+      // TiKV would have resolved the expired lock: the transaction is rolled back.
+      outcomes.recordRollback(startTs);
+      binlog.writeCommit(Binlogs.rollbackOf(prewrite));
+      stats.recordRolledBack();
+      throw new WriteConflictException(
+          "transaction with start_ts " + startTs + " outlived its lock TTL and was rolled back");
+    }
+    outcomes.recordCommit(startTs, commitTs);
+    for (Map.Entry<RowLockKey, Optional<SimRow>> w : txn.writes().entrySet()) {
+      TableRows rows = storage.rows(w.getKey().tableId());
+      if (w.getValue().isPresent()) {
+        rows.put(w.getKey().handle(), w.getValue().get());
+      } else {
+        rows.remove(w.getKey().handle());
+      }
+    }
+    expected.appendDml(commitTs, m.rowChanges());
+    stats.recordCommitted(m.rowChanges().size());
+    if (faults.crashAfterPrewrite()) {
+      stats.recordCrashed();
+      LOG.warn(
+          "fault switch: transaction start_ts={} commit_ts={} committed without its commit binlog",
+          startTs,
+          commitTs);
+      return commitTs;
+    }
+    binlog.writeCommit(Binlogs.commitOf(prewrite, commitTs));
+    return commitTs;
+  }
+
+  boolean tableChangedAfter(final long tableId, final long schemaVersion) {
+    return tableVersions.getOrDefault(tableId, 0L) > schemaVersion;
+  }
+
+  public Catalog catalog() {
+    return catalog;
+  }
+
+  public SimStats stats() {
+    return stats;
+  }
+
+  public TimestampOracle tso() {
+    return tso;
+  }
+
+  /** Rows of a table as committed (for workloads that pick existing rows, and tests). */
+  public int rowCount(final long tableId) {
+    return storage.rows(tableId).size();
+  }
+
+  SimStorage storage() {
+    return storage;
+  }
+
+  RowLockTable rowLocks() {
+    return rowLocks;
+  }
+
+  TableLocks tableLocks() {
+    return tableLocks;
+  }
+}

@@ -1,0 +1,76 @@
+package io.kafkabinlog.tidbsim.engine;
+
+import io.kafkabinlog.tidbsim.mutation.SimRow;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The committed rows of one table (the sim's TiKV), by encoded handle, with the table's
+ * auto-increment and {@code _tidb_rowid} allocators. Writers hold the row's lock; readers outside
+ * a transaction see committed rows only.
+ */
+final class TableRows {
+  private final ConcurrentHashMap<HandleKey, SimRow> rows = new ConcurrentHashMap<>();
+  private final AtomicLong autoIncrement = new AtomicLong();
+  private final AtomicLong rowIds = new AtomicLong();
+
+  SimRow get(final HandleKey key) {
+    return rows.get(key);
+  }
+
+  void put(final HandleKey key, final SimRow row) {
+    rows.put(key, row);
+  }
+
+  void remove(final HandleKey key) {
+    rows.remove(key);
+  }
+
+  int size() {
+    return rows.size();
+  }
+
+  Iterable<SimRow> rows() {
+    return rows.values();
+  }
+
+  /** Rewrites every row (ADD/DROP COLUMN); the caller holds the table exclusively. */
+  void replaceAll(final java.util.function.UnaryOperator<SimRow> change) {
+    rows.replaceAll((k, v) -> change.apply(v));
+  }
+
+  /** The next AUTO_INCREMENT value, above every explicit value seen (as MySQL and TiDB do). */
+  long nextAutoIncrement() {
+    return autoIncrement.incrementAndGet();
+  }
+
+  void observeExplicitAutoIncrement(final long value) {
+    autoIncrement.accumulateAndGet(value, Math::max);
+  }
+
+  void observeRowId(final long rowId) {
+    rowIds.accumulateAndGet(rowId, Math::max);
+  }
+
+  long nextRowId() {
+    return rowIds.incrementAndGet();
+  }
+
+  /** An encoded handle, compared by content. */
+  record HandleKey(byte[] bytes) {
+    @Override
+    public boolean equals(final Object o) {
+      return o instanceof HandleKey k && java.util.Arrays.equals(k.bytes, bytes);
+    }
+
+    @Override
+    public int hashCode() {
+      return java.util.Arrays.hashCode(bytes);
+    }
+
+    @Override
+    public String toString() {
+      return java.util.HexFormat.of().formatHex(bytes);
+    }
+  }
+}

@@ -1,0 +1,254 @@
+package io.kafkabinlog.tidbsim.engine;
+
+import io.kafkabinlog.schemas.tableinfo.ColumnInfo;
+import io.kafkabinlog.schemas.tableinfo.MysqlFlag;
+import io.kafkabinlog.schemas.tableinfo.TableInfo;
+import io.kafkabinlog.tidbsim.engine.RowLockTable.RowLockKey;
+import io.kafkabinlog.tidbsim.engine.TableRows.HandleKey;
+import io.kafkabinlog.tidbsim.expected.ColumnDefaults;
+import io.kafkabinlog.tidbsim.mutation.RecordKeys;
+import io.kafkabinlog.tidbsim.mutation.SimRow;
+import io.kafkabinlog.tidbsim.mutation.TxnMutationsBuilder;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.locks.Lock;
+
+/**
+ * One pessimistic transaction of the sim, as a TiDB session runs it: statements lock the rows they
+ * read for update or write, changes stay private until {@link #commit()}, which runs the binlog
+ * protocol (prewrite binlog acknowledged, then commit_ts, then the commit binlog). Not thread-safe:
+ * one thread drives a transaction from begin to end.
+ */
+public final class Txn implements AutoCloseable {
+  private final SimCluster cluster;
+  private final long startTs;
+  private final long schemaVersion;
+  private final TxnMutationsBuilder mutations;
+  private final Map<RowLockKey, Optional<SimRow>> writes = new LinkedHashMap<>();
+  private final List<RowLockKey> locks = new ArrayList<>();
+  private final Map<Long, Lock> tableLocks = new HashMap<>();
+  private final Map<Long, TableInfo> tables = new HashMap<>();
+  private boolean finished;
+
+  Txn(final SimCluster cluster, final long startTs, final long schemaVersion) {
+    this.cluster = cluster;
+    this.startTs = startTs;
+    this.schemaVersion = schemaVersion;
+    this.mutations = new TxnMutationsBuilder(schemaVersion);
+  }
+
+  public long startTs() {
+    return startTs;
+  }
+
+  public long schemaVersion() {
+    return schemaVersion;
+  }
+
+  /**
+   * The table as this transaction sees it; the table is then shared-locked against DDL until the
+   * transaction ends.
+   *
+   * @throws WriteConflictException if the table changed after the transaction started ("Information
+   *     schema is changed" in TiDB; retry the transaction)
+   * @throws NoSuchTableException if there is no such table
+   */
+  public TableInfo table(final String db, final String name) {
+    ensureOpen();
+    TableInfo found =
+        cluster.catalog().table(db, name).orElseThrow(() -> new NoSuchTableException(db, name));
+    TableInfo held = tables.get(found.id());
+    if (held != null) {
+      return held;
+    }
+    Lock lock = cluster.tableLocks().shared(found.id());
+    tableLocks.put(found.id(), lock);
+    TableInfo now = cluster.catalog().tableById(found.id()).orElse(null);
+    if (now == null || cluster.tableChangedAfter(found.id(), schemaVersion)) {
+      throw new WriteConflictException(
+          "Information schema is changed: table "
+              + db
+              + "."
+              + name
+              + " changed after the transaction with start_ts "
+              + startTs
+              + " began");
+    }
+    tables.put(now.id(), now);
+    return now;
+  }
+
+  /** The row with the key of {@code keyRow} (its primary key, or its row id), locked for update. */
+  public Optional<SimRow> getForUpdate(final TableInfo table, final SimRow keyRow) {
+    RowLockKey key = lockKey(table, keyRow);
+    lock(key);
+    return read(table, key);
+  }
+
+  /**
+   * Inserts a row: omitted columns take their default, an AUTO_INCREMENT column without a value
+   * and the hidden row id are allocated. Returns the row as stored.
+   *
+   * @throws DuplicateKeyException if a row with the same primary key exists
+   */
+  public SimRow insert(final TableInfo table, final SimRow row) {
+    TableInfo t = held(table);
+    TableRows rows = cluster.storage().rows(t.id());
+    Map<Long, Object> values = new LinkedHashMap<>();
+    for (ColumnInfo c : t.cols()) {
+      if (!c.isPublic() || c.isGenerated()) {
+        continue;
+      }
+      Object v = row.has(c.id()) ? row.value(c.id()) : ColumnDefaults.insertDefault(c);
+      if (MysqlFlag.has(c.type().flag(), MysqlFlag.AUTO_INCREMENT)) {
+        if (v == null) {
+          v = rows.nextAutoIncrement();
+        } else {
+          rows.observeExplicitAutoIncrement(((Number) v).longValue());
+        }
+      }
+      values.put(c.id(), v);
+    }
+    SimRow full =
+        t.hasHiddenRowId()
+            ? SimRow.withRowId(
+                values, row.rowId() != SimRow.NO_ROW_ID ? row.rowId() : rows.nextRowId())
+            : SimRow.of(values);
+    RowLockKey key = lockKey(t, full);
+    lock(key);
+    if (read(t, key).isPresent()) {
+      throw new DuplicateKeyException(t, full);
+    }
+    mutations.insert(t, full);
+    writes.put(key, Optional.of(full));
+    return full;
+  }
+
+  /**
+   * Replaces {@code oldRow} (as read from this transaction) with {@code newRow}; a new primary key
+   * moves the row (TiDB logs a delete and an insert).
+   */
+  public SimRow update(final TableInfo table, final SimRow oldRow, final SimRow newRow) {
+    TableInfo t = held(table);
+    RowLockKey oldKey = lockKey(t, oldRow);
+    lock(oldKey);
+    SimRow current =
+        read(t, oldKey)
+            .orElseThrow(() -> new IllegalStateException("update of a missing row " + oldRow));
+    Map<Long, Object> values = new LinkedHashMap<>(current.values());
+    values.putAll(newRow.values());
+    SimRow next =
+        t.hasHiddenRowId() ? SimRow.withRowId(values, current.rowId()) : SimRow.of(values);
+    RowLockKey newKey = lockKey(t, next);
+    if (!newKey.equals(oldKey)) {
+      lock(newKey);
+      if (read(t, newKey).isPresent()) {
+        throw new DuplicateKeyException(t, next);
+      }
+      writes.put(oldKey, Optional.empty());
+    }
+    mutations.update(t, current, next);
+    writes.put(newKey, Optional.of(next));
+    return next;
+  }
+
+  /** Deletes the row with the key of {@code keyRow}; false if there is none. */
+  public boolean delete(final TableInfo table, final SimRow keyRow) {
+    TableInfo t = held(table);
+    RowLockKey key = lockKey(t, keyRow);
+    lock(key);
+    Optional<SimRow> current = read(t, key);
+    if (current.isEmpty()) {
+      return false;
+    }
+    mutations.delete(t, current.get());
+    writes.put(key, Optional.empty());
+    return true;
+  }
+
+  /**
+   * Commits: writes the prewrite binlog (failing the transaction if no pump takes it), takes
+   * commit_ts, commits in the sim's storage, then sends the commit binlog asynchronously. Returns
+   * commit_ts, or 0 for a transaction that wrote nothing (no binlog, as in TiDB).
+   */
+  public long commit() {
+    ensureOpen();
+    finished = true;
+    try {
+      return mutations.isEmpty() ? 0 : cluster.commit(this);
+    } finally {
+      release();
+    }
+  }
+
+  /** Rolls back; nothing was sent to a pump yet, so no binlog is written (as in TiDB). */
+  public void rollback() {
+    if (!finished) {
+      finished = true;
+      release();
+      cluster.stats().recordRolledBack();
+    }
+  }
+
+  @Override
+  public void close() {
+    rollback();
+  }
+
+  TxnMutationsBuilder mutations() {
+    return mutations;
+  }
+
+  /** Committed changes to apply to the storage: each row key with its new row or empty (gone). */
+  Map<RowLockKey, Optional<SimRow>> writes() {
+    return writes;
+  }
+
+  private TableInfo held(final TableInfo table) {
+    ensureOpen();
+    TableInfo t = tables.get(table.id());
+    if (t == null) {
+      throw new IllegalStateException(
+          "table id " + table.id() + " was not opened in this transaction (call table() first)");
+    }
+    return t;
+  }
+
+  private RowLockKey lockKey(final TableInfo table, final SimRow row) {
+    TableInfo t = held(table);
+    return new RowLockKey(t.id(), new HandleKey(RecordKeys.handleKey(t, row)));
+  }
+
+  private void lock(final RowLockKey key) {
+    if (cluster.rowLocks().lock(key, this)) {
+      locks.add(key);
+    }
+  }
+
+  private Optional<SimRow> read(final TableInfo t, final RowLockKey key) {
+    Optional<SimRow> own = writes.get(key);
+    if (own != null) {
+      return own;
+    }
+    return Optional.ofNullable(cluster.storage().rows(t.id()).get(key.handle()));
+  }
+
+  private void release() {
+    for (RowLockKey key : locks) {
+      cluster.rowLocks().unlock(key, this);
+    }
+    locks.clear();
+    tableLocks.values().forEach(Lock::unlock);
+    tableLocks.clear();
+  }
+
+  private void ensureOpen() {
+    if (finished) {
+      throw new IllegalStateException("transaction " + startTs + " already ended");
+    }
+  }
+}
