@@ -25,14 +25,16 @@ import io.kafkabinlog.schemas.proto.pd.TsoRequest;
 import io.kafkabinlog.schemas.proto.pd.TsoResponse;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -43,14 +45,17 @@ import org.slf4j.LoggerFactory;
  * so it works against a real PD and against tidb-sim's stand-in alike.
  *
  * <p>As PD's own client does, it learns the cluster id and the leader from GetMembers, keeps one
- * bidirectional Tso stream to the leader, and coalesces the callers that wait while a request is in
- * flight into the next request ({@code count = N}); PD answers with the last timestamp of the batch
- * and the others are derived from it. One dispatcher thread owns the stream.
+ * bidirectional Tso stream to the leader with one request in flight, and coalesces the callers that
+ * arrive meanwhile into the next request ({@code count = N}); PD answers with the last timestamp of
+ * the batch and the others are derived from it. The next request is sent by whoever ends the
+ * previous one (the caller, or the thread that receives the answer), so the steady state needs no
+ * thread of its own; one background thread (re)connects and watches for answers that never come.
  *
  * <p>Every call either returns within the timeout or throws {@link RetriableBinlogException} with
- * {@link ErrorCode#TSO_UNAVAILABLE}. A broken stream is dropped and the next attempt asks the
- * endpoints again, in order, for the leader. A cluster id other than the expected one (or than the
- * one first seen) is a {@link FatalBinlogException} with {@link ErrorCode#CLUSTER_ID_MISMATCH}.
+ * {@link ErrorCode#TSO_UNAVAILABLE}. A broken or silent stream is dropped, its callers wait on, and
+ * the endpoints are asked again, in order, for the leader. A cluster id other than the expected one
+ * (or than the one first seen) is a {@link FatalBinlogException} with {@link
+ * ErrorCode#CLUSTER_ID_MISMATCH}.
  */
 public final class PdTimestampOracle implements TimestampOracle {
   /** PD's client default for one TSO request. */
@@ -60,21 +65,25 @@ public final class PdTimestampOracle implements TimestampOracle {
   static final int MAX_BATCH = 10_000;
 
   private static final Logger LOG = LoggerFactory.getLogger(PdTimestampOracle.class);
-  private static final long RETRY_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+  private static final long RECONNECT_BACKOFF_MILLIS = 50;
 
   private final List<URI> endpoints;
   private final Duration timeout;
   private final long timeoutNanos;
   private final long expectedClusterId;
-  private final LinkedBlockingQueue<Waiter> waiting = new LinkedBlockingQueue<>();
   private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
-  private final Thread dispatcher;
-  private volatile boolean closed;
+  private final ScheduledExecutorService background;
   private volatile long clusterId;
   private volatile String lastProblem = "none";
 
-  /** Owned by the dispatcher thread (and by the constructor before the thread starts). */
+  private final Object lock = new Object();
+  // Guarded by lock:
+  private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
   private TsoStream stream;
+  private List<Waiter> inFlight;
+  private long inFlightSince;
+  private boolean connecting;
+  private boolean closed;
 
   /**
    * Connects with the default timeout, accepting whatever cluster the endpoints belong to.
@@ -98,12 +107,18 @@ public final class PdTimestampOracle implements TimestampOracle {
       final List<URI> endpoints, final Duration timeout, final long expectedClusterId) {
     final PdTimestampOracle oracle = new PdTimestampOracle(endpoints, timeout, expectedClusterId);
     try {
-      oracle.stream = oracle.openStream();
+      final TsoStream first = oracle.openStream();
+      synchronized (oracle.lock) {
+        if (first.failure != null) {
+          throw oracle.failure(first.url(), "Tso", first.failure);
+        }
+        oracle.stream = first;
+      }
     } catch (RuntimeException e) {
       oracle.close();
       throw e;
     }
-    oracle.dispatcher.start();
+    oracle.startWatchdog();
     return oracle;
   }
 
@@ -126,27 +141,35 @@ public final class PdTimestampOracle implements TimestampOracle {
     this.timeoutNanos = timeout.toNanos();
     this.expectedClusterId = expectedClusterId;
     this.clusterId = expectedClusterId;
-    this.dispatcher = new Thread(this::dispatchLoop, "pd-tso-dispatcher");
-    this.dispatcher.setDaemon(true);
+    final ScheduledThreadPoolExecutor executor =
+        new ScheduledThreadPoolExecutor(
+            1,
+            task -> {
+              final Thread thread = new Thread(task, "pd-tso-client");
+              thread.setDaemon(true);
+              return thread;
+            });
+    executor.setRemoveOnCancelPolicy(true);
+    this.background = executor;
   }
 
   @Override
   public long getTimestamp() {
-    if (closed) {
-      throw new RetriableBinlogException(ErrorCode.SHUTTING_DOWN, "the PD client is closed");
-    }
-    final Waiter waiter = new Waiter(new CompletableFuture<>(), System.nanoTime() + timeoutNanos);
-    waiting.add(waiter);
-    if (closed && waiting.remove(waiter)) {
-      throw new RetriableBinlogException(ErrorCode.SHUTTING_DOWN, "the PD client is closed");
+    final Waiter waiter = new Waiter(new CompletableFuture<>());
+    synchronized (lock) {
+      if (closed) {
+        throw new RetriableBinlogException(ErrorCode.SHUTTING_DOWN, "the PD client is closed");
+      }
+      queue.add(waiter);
+      sendNextBatch();
     }
     try {
       return waiter.result().get(timeoutNanos, TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
-      // Cancelled, the dispatcher skips it; if the answer won the race, it is taken.
+      // Cancelled, it is left out of later batches; if the answer won the race, it is taken.
       if (waiter.result().cancel(false)) {
         throw unavailable(
-            "no TSO within " + timeout.toMillis() + " ms; last problem: " + lastProblem);
+            "no TSO within " + timeout.toMillis() + " ms; last problem: " + lastProblem, null);
       }
       return waiter.result().getNow(0L);
     } catch (InterruptedException e) {
@@ -177,148 +200,223 @@ public final class PdTimestampOracle implements TimestampOracle {
 
   @Override
   public void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    dispatcher.interrupt();
-    if (dispatcher.isAlive()) {
-      try {
-        dispatcher.join(TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + 1000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      final RetriableBinlogException closing =
+          new RetriableBinlogException(ErrorCode.SHUTTING_DOWN, "the PD client was closed");
+      if (inFlight != null) {
+        failAll(inFlight, closing);
+        inFlight = null;
+      }
+      failAll(queue, closing);
+      queue.clear();
+      if (stream != null) {
+        stream.finish();
+        stream = null;
       }
     }
-    final RetriableBinlogException closing =
-        new RetriableBinlogException(ErrorCode.SHUTTING_DOWN, "the PD client was closed");
-    for (Waiter waiter = waiting.poll(); waiter != null; waiter = waiting.poll()) {
-      waiter.result().completeExceptionally(closing);
-    }
-    if (stream != null) {
-      stream.finish();
-      stream = null;
-    }
+    background.shutdownNow();
     for (final ManagedChannel channel : channels.values()) {
       channel.shutdown();
     }
-    for (final ManagedChannel channel : channels.values()) {
-      try {
+    try {
+      background.awaitTermination(1, TimeUnit.SECONDS);
+      for (final ManagedChannel channel : channels.values()) {
         if (!channel.awaitTermination(1, TimeUnit.SECONDS)) {
           channel.shutdownNow();
         }
-      } catch (InterruptedException e) {
-        channel.shutdownNow();
-        Thread.currentThread().interrupt();
+      }
+    } catch (InterruptedException e) {
+      channels.values().forEach(ManagedChannel::shutdownNow);
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  // ---- the request cycle (all under lock) -----------------------------------------------------
+
+  /** Sends the waiting callers as one request if the stream is idle; connects if there is none. */
+  private void sendNextBatch() {
+    if (closed || inFlight != null || queue.isEmpty()) {
+      return;
+    }
+    if (stream == null) {
+      reconnectSoon(0);
+      return;
+    }
+    final List<Waiter> batch = new ArrayList<>(Math.min(queue.size(), MAX_BATCH));
+    while (batch.size() < MAX_BATCH && !queue.isEmpty()) {
+      final Waiter waiter = queue.poll();
+      if (!waiter.result().isDone()) {
+        batch.add(waiter);
+      }
+    }
+    if (batch.isEmpty()) {
+      return;
+    }
+    inFlight = batch;
+    inFlightSince = System.nanoTime();
+    stream.send(
+        TsoRequest.newBuilder()
+            .setHeader(RequestHeader.newBuilder().setClusterId(clusterId))
+            .setCount(batch.size())
+            .build());
+  }
+
+  private void onResponse(final TsoStream from, final TsoResponse response) {
+    final List<Waiter> batch;
+    TsoBatch answer = null;
+    BinlogException failure = null;
+    synchronized (lock) {
+      if (from != stream || inFlight == null) {
+        return;
+      }
+      batch = inFlight;
+      inFlight = null;
+      try {
+        answer = check(response, batch.size(), from.url());
+      } catch (BinlogException e) {
+        failure = e;
+        dropStream(e.getMessage());
+      }
+      sendNextBatch();
+    }
+    if (answer != null) {
+      for (int i = 0; i < batch.size(); i++) {
+        batch.get(i).result().complete(answer.tso(i));
+      }
+    } else {
+      failAll(batch, failure);
+    }
+  }
+
+  private void onStreamError(final TsoStream from, final Throwable error) {
+    synchronized (lock) {
+      from.failure = error;
+      if (from != stream) {
+        return;
+      }
+      final RuntimeException failure = failure(from.url(), "Tso", error);
+      dropStream(failure.getMessage());
+      if (failure instanceof FatalBinlogException fatal) {
+        failEveryone(fatal);
+        return;
+      }
+      LOG.warn("{}; reconnecting", failure.getMessage());
+      sendNextBatch();
+    }
+  }
+
+  /** Forgets the stream; the callers of its unanswered request go back to the queue's head. */
+  private void dropStream(final String problem) {
+    lastProblem = problem;
+    if (stream != null) {
+      stream.cancel();
+      stream = null;
+    }
+    if (inFlight != null) {
+      for (int i = inFlight.size() - 1; i >= 0; i--) {
+        queue.addFirst(inFlight.get(i));
+      }
+      inFlight = null;
+    }
+  }
+
+  private void failEveryone(final BinlogException failure) {
+    if (inFlight != null) {
+      failAll(inFlight, failure);
+      inFlight = null;
+    }
+    failAll(queue, failure);
+    queue.clear();
+  }
+
+  private static void failAll(final Iterable<Waiter> waiters, final BinlogException failure) {
+    for (final Waiter waiter : waiters) {
+      waiter.result().completeExceptionally(failure);
+    }
+  }
+
+  // ---- background: reconnecting and the watchdog ---------------------------------------------
+
+  private void reconnectSoon(final long delayMillis) {
+    if (connecting || closed) {
+      return;
+    }
+    connecting = true;
+    try {
+      background.schedule(this::reconnect, delayMillis, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      connecting = false;
+    }
+  }
+
+  private void reconnect() {
+    channels.values().forEach(ManagedChannel::resetConnectBackoff);
+    TsoStream opened = null;
+    BinlogException failure = null;
+    try {
+      opened = openStream();
+    } catch (BinlogException e) {
+      failure = e;
+    } catch (RuntimeException e) {
+      LOG.warn("unexpected failure while connecting to PD", e);
+      lastProblem = e.toString();
+      failure = new RetriableBinlogException(ErrorCode.TSO_UNAVAILABLE, e.toString(), e);
+    }
+    synchronized (lock) {
+      connecting = false;
+      if (closed) {
+        if (opened != null) {
+          opened.finish();
+        }
+        return;
+      }
+      if (opened != null && opened.failure != null) {
+        // It failed before it was installed, so onStreamError ignored it.
+        lastProblem = failure(opened.url(), "Tso", opened.failure).getMessage();
+        opened = null;
+        failure = new RetriableBinlogException(ErrorCode.TSO_UNAVAILABLE, lastProblem);
+      }
+      if (opened != null) {
+        stream = opened;
+        sendNextBatch();
+      } else if (!failure.isRetriable()) {
+        failEveryone(failure);
+      } else {
+        // lastProblem already names what the endpoints answered.
+        queue.removeIf(waiter -> waiter.result().isDone());
+        if (!queue.isEmpty()) {
+          reconnectSoon(RECONNECT_BACKOFF_MILLIS);
+        }
       }
     }
   }
 
-  // ---- dispatcher thread ----------------------------------------------------------------------
-
-  private void dispatchLoop() {
-    final List<Waiter> batch = new ArrayList<>();
-    while (!closed) {
-      try {
-        batch.add(waiting.take());
-      } catch (InterruptedException e) {
-        break;
-      }
-      waiting.drainTo(batch, MAX_BATCH - 1);
-      serve(batch);
-      batch.clear();
-    }
+  private void startWatchdog() {
+    final long period = Math.max(10, Math.min(250, timeout.toMillis() / 8));
+    background.scheduleWithFixedDelay(this::watch, period, period, TimeUnit.MILLISECONDS);
   }
 
   /**
-   * Answers one batch, retrying on fresh streams while a caller of the batch still waits. Callers
-   * that gave up (cancelled futures) are left out.
+   * Drops a stream whose request went unanswered for half the timeout, so its callers still have
+   * time for an answer on a fresh stream.
    */
-  private void serve(final List<Waiter> batch) {
-    batch.removeIf(waiter -> waiter.result().isDone());
-    while (!batch.isEmpty()) {
-      try {
-        final TsoBatch answer = requestBatch(batch.size());
-        for (int i = 0; i < batch.size(); i++) {
-          batch.get(i).result().complete(answer.tso(i));
-        }
-        return;
-      } catch (FatalBinlogException e) {
-        dropStream();
-        failAll(batch, e);
-        return;
-      } catch (RetriableBinlogException e) {
-        lastProblem = e.getMessage();
-        dropStream();
-        batch.removeIf(waiter -> waiter.result().isDone());
-        if (closed
-            || batch.isEmpty()
-            || System.nanoTime() + RETRY_BACKOFF_NANOS >= batch.get(0).deadlineNanos()) {
-          failAll(batch, unavailable(e.getMessage(), e));
-          return;
-        }
-        LOG.warn("TSO request failed, retrying on a fresh stream: {}", e.getMessage());
-        try {
-          TimeUnit.NANOSECONDS.sleep(RETRY_BACKOFF_NANOS);
-        } catch (InterruptedException interrupted) {
-          failAll(batch, e);
-          return;
-        }
+  private void watch() {
+    synchronized (lock) {
+      if (inFlight != null && System.nanoTime() - inFlightSince > timeoutNanos / 2) {
+        final String url = stream.url();
+        dropStream(
+            "PD at "
+                + url
+                + " did not answer a TSO request within "
+                + timeout.toMillis() / 2
+                + " ms");
+        LOG.warn("{}; reconnecting", lastProblem);
+        sendNextBatch();
       }
-    }
-  }
-
-  /** One request on the current stream, bounded by the timeout from the moment it is sent. */
-  private TsoBatch requestBatch(final int count) {
-    if (stream == null) {
-      stream = openStream();
-    }
-    final TsoStream current = stream;
-    final CompletableFuture<TsoResponse> reply =
-        current.send(
-            TsoRequest.newBuilder()
-                .setHeader(RequestHeader.newBuilder().setClusterId(clusterId))
-                .setCount(count)
-                .build());
-    final TsoResponse response;
-    try {
-      response = reply.get(timeoutNanos, TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      throw new RetriableBinlogException(
-          ErrorCode.TSO_UNAVAILABLE,
-          "PD at " + current.url() + " did not answer a TSO request within the timeout",
-          e);
-    } catch (InterruptedException e) {
-      throw new RetriableBinlogException(
-          ErrorCode.SHUTTING_DOWN, "interrupted while waiting for PD", e);
-    } catch (ExecutionException e) {
-      throw failure(current.url(), "Tso", Causes.unwrap(e));
-    }
-    checkHeader(response.getHeader(), current.url(), "Tso");
-    if (response.getCount() != count || !response.hasTimestamp()) {
-      throw new FatalBinlogException(
-          ErrorCode.MALFORMED_INPUT,
-          "PD at "
-              + current.url()
-              + " answered "
-              + response.getCount()
-              + " timestamps to a request for "
-              + count);
-    }
-    return TsoBatch.of(response, current.url());
-  }
-
-  private void dropStream() {
-    if (stream != null) {
-      stream.cancel();
-      // Otherwise a channel in TRANSIENT_FAILURE waits out its reconnect backoff (up to minutes).
-      channels.values().forEach(ManagedChannel::resetConnectBackoff);
-      stream = null;
-    }
-  }
-
-  private static void failAll(final List<Waiter> batch, final BinlogException failure) {
-    for (final Waiter waiter : batch) {
-      waiter.result().completeExceptionally(failure);
     }
   }
 
@@ -342,7 +440,11 @@ public final class PdTimestampOracle implements TimestampOracle {
             members.hasLeader() && members.getLeader().getClientUrlsCount() > 0
                 ? members.getLeader().getClientUrls(0)
                 : url;
-        LOG.info("PD cluster {}: streaming TSOs from leader {} (asked {})", clusterId, leader, url);
+        LOG.info(
+            "PD cluster {}: streaming TSOs from leader {} (asked {})",
+            Long.toUnsignedString(clusterId),
+            leader,
+            url);
         final TsoStream opened = new TsoStream(leader);
         opened.open(PDGrpc.newStub(channel(leader)));
         return opened;
@@ -355,6 +457,21 @@ public final class PdTimestampOracle implements TimestampOracle {
       }
     }
     throw unavailable("no PD endpoint answered GetMembers; last problem: " + lastProblem, last);
+  }
+
+  private TsoBatch check(final TsoResponse response, final int count, final String url) {
+    checkHeader(response.getHeader(), url, "Tso");
+    if (response.getCount() != count || !response.hasTimestamp()) {
+      throw new FatalBinlogException(
+          ErrorCode.MALFORMED_INPUT,
+          "PD at "
+              + url
+              + " answered "
+              + response.getCount()
+              + " timestamps to a request for "
+              + count);
+    }
+    return TsoBatch.of(response, url);
   }
 
   /** Checks the cluster id (learning it on the first answer) and PD's error field. */
@@ -406,10 +523,6 @@ public final class PdTimestampOracle implements TimestampOracle {
         cause);
   }
 
-  private RetriableBinlogException unavailable(final String problem) {
-    return unavailable(problem, null);
-  }
-
   private RetriableBinlogException unavailable(final String problem, final Throwable cause) {
     return new RetriableBinlogException(
         ErrorCode.TSO_UNAVAILABLE,
@@ -432,7 +545,7 @@ public final class PdTimestampOracle implements TimestampOracle {
               "https".equals(uri.getScheme())
                   ? TlsChannelCredentials.create()
                   : InsecureChannelCredentials.create();
-          // Direct executor: the stream callbacks only complete futures.
+          // Direct executor: the callbacks only take a lock briefly and send the next request.
           return Grpc.newChannelBuilderForAddress(uri.getHost(), uri.getPort(), credentials)
               .directExecutor()
               .build();
@@ -441,7 +554,7 @@ public final class PdTimestampOracle implements TimestampOracle {
 
   // ---- helpers -------------------------------------------------------------------------------
 
-  private record Waiter(CompletableFuture<Long> result, long deadlineNanos) {}
+  private record Waiter(CompletableFuture<Long> result) {}
 
   /** The batch PD answered: the last timestamp and the step between consecutive ones. */
   record TsoBatch(long physical, long lastLogical, int count, int suffixBits) {
@@ -449,11 +562,9 @@ public final class PdTimestampOracle implements TimestampOracle {
       final var ts = response.getTimestamp();
       final int count = response.getCount();
       final int suffixBits = ts.getSuffixBits();
-      final long first = ts.getLogical() - ((long) (count - 1) << suffixBits);
-      if (suffixBits > Tso.LOGICAL_BITS
-          || first < 0
-          || ts.getLogical() > Tso.MAX_LOGICAL
-          || ts.getPhysical() <= 0) {
+      final long first =
+          suffixBits > Tso.LOGICAL_BITS ? -1 : ts.getLogical() - ((long) (count - 1) << suffixBits);
+      if (count < 1 || first < 0 || ts.getLogical() > Tso.MAX_LOGICAL || ts.getPhysical() <= 0) {
         throw new FatalBinlogException(
             ErrorCode.MALFORMED_INPUT,
             "PD at "
@@ -476,15 +587,17 @@ public final class PdTimestampOracle implements TimestampOracle {
     }
   }
 
-  /** One bidirectional Tso stream with at most one request in flight. */
-  private static final class TsoStream implements StreamObserver<TsoResponse> {
+  /** One bidirectional Tso stream; its callbacks report to the oracle. */
+  private final class TsoStream implements StreamObserver<TsoResponse> {
     private final String url;
     private StreamObserver<TsoRequest> requests;
-    private volatile CompletableFuture<TsoResponse> pending;
-    private volatile Throwable broken;
+    private boolean ended;
+
+    /** Set (under the oracle's lock) when the stream failed, even before it was installed. */
+    private Throwable failure;
 
     TsoStream(final String url) {
-      this.url = Objects.requireNonNull(url, "url");
+      this.url = url;
     }
 
     void open(final PDGrpc.PDStub stub) {
@@ -495,52 +608,40 @@ public final class PdTimestampOracle implements TimestampOracle {
       return url;
     }
 
-    CompletableFuture<TsoResponse> send(final TsoRequest request) {
-      final CompletableFuture<TsoResponse> reply = new CompletableFuture<>();
-      pending = reply;
-      // Read after publishing: either this sees the failure or onError sees the reply.
-      final Throwable failure = broken;
-      if (failure != null) {
-        reply.completeExceptionally(failure);
-        return reply;
-      }
+    /** Under the oracle's lock, like every call on {@code requests}. */
+    void send(final TsoRequest request) {
       requests.onNext(request);
-      return reply;
     }
 
     @Override
     public void onNext(final TsoResponse response) {
-      final CompletableFuture<TsoResponse> reply = pending;
-      pending = null;
-      if (reply != null) {
-        reply.complete(response);
-      }
+      onResponse(this, response);
     }
 
     @Override
     public void onError(final Throwable error) {
-      broken = error;
-      final CompletableFuture<TsoResponse> reply = pending;
-      if (reply != null) {
-        reply.completeExceptionally(error);
-      }
+      onStreamError(this, error);
     }
 
     @Override
     public void onCompleted() {
-      onError(Status.UNAVAILABLE.withDescription("PD closed the TSO stream").asRuntimeException());
+      onStreamError(
+          this,
+          Status.UNAVAILABLE.withDescription("PD closed the TSO stream").asRuntimeException());
     }
 
     /** Gives up on the stream (after a timeout or an error). */
     void cancel() {
-      if (broken == null) {
+      if (!ended) {
+        ended = true;
         requests.onError(Status.CANCELLED.withDescription("TSO stream dropped").asException());
       }
     }
 
     /** Ends the stream politely (on close). */
     void finish() {
-      if (broken == null) {
+      if (!ended) {
+        ended = true;
         requests.onCompleted();
       }
     }

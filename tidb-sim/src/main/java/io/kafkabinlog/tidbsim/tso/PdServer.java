@@ -56,6 +56,8 @@ public final class PdServer implements AutoCloseable {
     this.server =
         NettyServerBuilder.forAddress(
                 new InetSocketAddress(host, port), InsecureServerCredentials.create())
+            // The default executor, never directExecutor(): allocating may wait for etcd (a window
+            // save), which must not block a Netty event loop (jetcd can need that very loop).
             .addService(new Service())
             .build()
             .start();
