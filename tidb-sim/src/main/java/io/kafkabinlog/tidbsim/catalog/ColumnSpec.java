@@ -369,7 +369,12 @@ public record ColumnSpec(
     if (isUnsigned) {
       sql.append(" UNSIGNED");
     }
-    sql.append(isNotNull ? " NOT NULL" : " NULL");
+    if (effectivelyNotNull()) {
+      sql.append(" NOT NULL");
+    } else if (kind == Kind.TIMESTAMP) {
+      // Without it, MySQL with explicit_defaults_for_timestamp=OFF makes the column NOT NULL.
+      sql.append(" NULL");
+    }
     switch (defaultKind) {
       case NULL -> sql.append(" DEFAULT NULL");
       case LITERAL -> sql.append(" DEFAULT ").append(defaultLiteralSql());

@@ -85,6 +85,11 @@ public record TableSpec(
     }
   }
 
+  /** The same definition under another table name. */
+  public TableSpec withName(final String newName) {
+    return new TableSpec(newName, columns, primaryKey, indexes, partition);
+  }
+
   public static Builder builder(final String name) {
     return new Builder(name);
   }
