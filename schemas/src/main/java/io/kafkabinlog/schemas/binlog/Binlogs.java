@@ -45,8 +45,8 @@ public final class Binlogs {
 
   /**
    * The C-binlog TiDB sends after committing the transaction of {@code prewrite}: the same object
-   * with {@code tp=Commit} and {@code commit_ts} set and {@code prewrite_value} cleared; the primary
-   * key and any DDL fields stay.
+   * with {@code tp=Commit} and {@code commit_ts} set and {@code prewrite_value} cleared; the
+   * primary key and any DDL fields stay.
    */
   public static Binlog commitOf(Binlog prewrite, long commitTs) {
     return prewrite.toBuilder()
@@ -58,7 +58,11 @@ public final class Binlogs {
 
   /** The rollback binlog TiDB sends when the commit of {@code prewrite}'s transaction failed. */
   public static Binlog rollbackOf(Binlog prewrite) {
-    return prewrite.toBuilder().setTp(BinlogType.Rollback).setCommitTs(0).clearPrewriteValue().build();
+    return prewrite.toBuilder()
+        .setTp(BinlogType.Rollback)
+        .setCommitTs(0)
+        .clearPrewriteValue()
+        .build();
   }
 
   /** A real rollback: {@code commit_ts} is 0. */

@@ -7,8 +7,8 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Pessimistic row locks, as TiDB's pessimistic transactions take them on write and on {@code
- * SELECT ... FOR UPDATE}. A lock belongs to a transaction (not a thread) until it ends. Waiting is
+ * Pessimistic row locks, as TiDB's pessimistic transactions take them on write and on {@code SELECT
+ * ... FOR UPDATE}. A lock belongs to a transaction (not a thread) until it ends. Waiting is
  * bounded: a transaction that cannot get a lock in time fails with {@link WriteConflictException}
  * and is retried, which also breaks deadlocks (TiDB detects them; a timeout is enough here).
  */
@@ -47,7 +47,8 @@ final class RowLockTable {
       released.lock();
       try {
         if (owners.get(key) != null) {
-          anyReleased.await(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)), TimeUnit.NANOSECONDS);
+          anyReleased.await(
+              Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)), TimeUnit.NANOSECONDS);
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

@@ -177,7 +177,7 @@ public final class SimCluster {
         throw e;
       }
       long commitTs = tso.getTimestamp();
-      outcomes.recordCommit(startTs, commitTs);
+      outcomes.recordCommitted(startTs, commitTs);
       if (i == states.size() - 1) {
         job = catalog.commit(plan, startTs, commitTs);
         applyDdl(job);
@@ -271,13 +271,13 @@ public final class SimCluster {
     long commitTs = tso.getTimestamp();
     if (!txnStatus.mayCommit(startTs, commitTs)) {
       // TiKV would have resolved the expired lock: the transaction is rolled back.
-      outcomes.recordRollback(startTs);
+      outcomes.recordRolledBack(startTs);
       binlog.writeCommit(Binlogs.rollbackOf(prewrite));
       stats.recordRolledBack();
       throw new WriteConflictException(
           "transaction with start_ts " + startTs + " outlived its lock TTL and was rolled back");
     }
-    outcomes.recordCommit(startTs, commitTs);
+    outcomes.recordCommitted(startTs, commitTs);
     for (Map.Entry<RowLockKey, Optional<SimRow>> w : txn.writes().entrySet()) {
       TableRows rows = storage.rows(w.getKey().tableId());
       if (w.getValue().isPresent()) {
@@ -288,7 +288,7 @@ public final class SimCluster {
     }
     expected.appendDml(commitTs, m.rowChanges());
     stats.recordCommitted(m.rowChanges().size());
-    if (faults.crashAfterPrewrite()) {
+    if (faults.crashAfterPrewrite(startTs)) {
       stats.recordCrashed();
       LOG.warn(
           "fault switch: transaction start_ts={} commit_ts={} committed without its commit binlog",

@@ -6,8 +6,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The committed rows of one table (the sim's TiKV), by encoded handle, with the table's
- * auto-increment and {@code _tidb_rowid} allocators. Writers hold the row's lock; readers outside
- * a transaction see committed rows only.
+ * auto-increment and {@code _tidb_rowid} allocators. Writers hold the row's lock; readers outside a
+ * transaction see committed rows only.
  */
 final class TableRows {
   private final ConcurrentHashMap<HandleKey, SimRow> rows = new ConcurrentHashMap<>();

@@ -90,8 +90,8 @@ public final class Txn implements AutoCloseable {
   }
 
   /**
-   * Inserts a row: omitted columns take their default, an AUTO_INCREMENT column without a value
-   * and the hidden row id are allocated. Returns the row as stored.
+   * Inserts a row: omitted columns take their default, an AUTO_INCREMENT column without a value and
+   * the hidden row id are allocated. Returns the row as stored.
    *
    * @throws DuplicateKeyException if a row with the same primary key exists
    */

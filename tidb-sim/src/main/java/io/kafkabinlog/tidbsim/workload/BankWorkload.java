@@ -13,8 +13,8 @@ import java.util.Random;
 
 /**
  * Bank transfers: {@code accounts} accounts of 1000.00 each, then transfers between two random
- * accounts, each a multi-statement transaction ({@code SELECT ... FOR UPDATE} both rows, two
- * {@code UPDATE}s). The total never changes, in the sim and in any consistent downstream.
+ * accounts, each a multi-statement transaction ({@code SELECT ... FOR UPDATE} both rows, two {@code
+ * UPDATE}s). The total never changes, in the sim and in any consistent downstream.
  */
 public final class BankWorkload implements Workload {
   static final String DATABASE = "bank";
@@ -56,7 +56,10 @@ public final class BankWorkload implements Workload {
     }
     int size = Math.max(n, existing);
     SessionLoop.run(
-        options, progress, 1000, (session, random, i) -> sim.inTxn(20, txn -> transfer(txn, db, size, random)));
+        options,
+        progress,
+        1000,
+        (session, random, i) -> sim.inTxn(20, txn -> transfer(txn, db, size, random)));
     BigDecimal total = total(sim, db, size);
     BigDecimal want = INITIAL.multiply(BigDecimal.valueOf(size));
     if (total.compareTo(want) != 0) {
@@ -100,7 +103,11 @@ public final class BankWorkload implements Workload {
           TableInfo t = txn.table(db, "accounts");
           BigDecimal sum = BigDecimal.ZERO;
           for (long id = 1; id <= size; id++) {
-            sum = sum.add((BigDecimal) Rows.get(t, txn.getForUpdate(t, Rows.of(t, "id", id)).orElseThrow(), "balance"));
+            sum =
+                sum.add(
+                    (BigDecimal)
+                        Rows.get(
+                            t, txn.getForUpdate(t, Rows.of(t, "id", id)).orElseThrow(), "balance"));
           }
           return sum;
         });

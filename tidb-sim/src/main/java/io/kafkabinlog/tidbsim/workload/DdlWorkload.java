@@ -67,8 +67,7 @@ public final class DdlWorkload implements Workload {
             new DdlStatement.AddColumn(
                 db, table, ColumnSpec.varchar("added", 20).notNull().defaultValue("dflt")));
       }
-      case 2 ->
-          sim.ddl(new DdlStatement.ModifyColumn(db, table, ColumnSpec.varchar("name", 64)));
+      case 2 -> sim.ddl(new DdlStatement.ModifyColumn(db, table, ColumnSpec.varchar("name", 64)));
       case 3 -> sim.ddl(new DdlStatement.DropColumn(db, table, "score"));
       case 4 -> sim.ddl(new DdlStatement.RenameTable(db, table, db, renamed));
       case 5 -> {
@@ -145,5 +144,4 @@ public final class DdlWorkload implements Workload {
     txn.insert(t, Rows.of(t, namesAndValues.toArray()));
     return null;
   }
-
 }

@@ -20,8 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * handle, one column of every common type, a unique key), {@code orders} (clustered composite
  * primary key with a string and an integer), {@code events} (no primary key: rows keyed by the
  * hidden {@code _tidb_rowid}) and {@code accounts} (non-clustered primary key). Each transaction
- * makes {@code txn-size} row changes: inserts, updates that keep the key, updates that change it
- * (a delete plus an insert in the binlog), and deletes.
+ * makes {@code txn-size} row changes: inserts, updates that keep the key, updates that change it (a
+ * delete plus an insert in the binlog), and deletes.
  */
 public final class OltpWorkload implements Workload {
   static final String DATABASE = "oltp";

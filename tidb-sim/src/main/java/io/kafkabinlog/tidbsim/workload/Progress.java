@@ -35,7 +35,9 @@ public final class Progress {
   public void tick() {
     long now = System.nanoTime();
     long due = nextReportNanos.get();
-    if (intervalNanos > 0 && now >= due && nextReportNanos.compareAndSet(due, now + intervalNanos)) {
+    if (intervalNanos > 0
+        && now >= due
+        && nextReportNanos.compareAndSet(due, now + intervalNanos)) {
       report(now, false);
     }
   }

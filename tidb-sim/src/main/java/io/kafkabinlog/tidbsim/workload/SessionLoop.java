@@ -41,7 +41,9 @@ final class SessionLoop {
             ? options.transactions()
             : options.duration().isZero() ? defaultTransactions : Long.MAX_VALUE;
     long deadline =
-        options.duration().isZero() ? Long.MAX_VALUE : System.nanoTime() + options.duration().toNanos();
+        options.duration().isZero()
+            ? Long.MAX_VALUE
+            : System.nanoTime() + options.duration().toNanos();
     AtomicLong issued = new AtomicLong();
     AtomicLong nextSlot = new AtomicLong(System.nanoTime());
     long slotNanos = options.rate() > 0 ? (long) (1e9 / options.rate()) : 0;

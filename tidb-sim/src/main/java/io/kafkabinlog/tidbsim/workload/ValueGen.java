@@ -104,7 +104,9 @@ final class ValueGen {
     BigDecimal frac =
         scale == 0
             ? BigDecimal.ZERO
-            : new BigDecimal(BigInteger.valueOf((long) (r.nextDouble() * Math.pow(10, Math.min(scale, 15)))), Math.min(scale, 15));
+            : new BigDecimal(
+                BigInteger.valueOf((long) (r.nextDouble() * Math.pow(10, Math.min(scale, 15)))),
+                Math.min(scale, 15));
     BigDecimal v = BigDecimal.valueOf(intPart).add(frac).setScale(scale);
     return r.nextBoolean() ? v : v.negate();
   }

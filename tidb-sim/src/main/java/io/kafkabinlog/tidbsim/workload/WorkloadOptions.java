@@ -8,8 +8,8 @@ import java.time.Duration;
  * @param seed the seed of every random choice: the same seed gives the same transactions
  * @param threads concurrent sessions
  * @param duration stop after this long (zero: no time limit)
- * @param transactions stop after this many transactions in all (zero: no count limit); with
- *     neither limit a workload runs its own default amount
+ * @param transactions stop after this many transactions in all (zero: no count limit); with neither
+ *     limit a workload runs its own default amount
  * @param rate transactions per second over all sessions (zero: as fast as possible)
  * @param txnSize row changes per transaction
  * @param accounts bank: number of accounts
