@@ -107,7 +107,12 @@ public record PumpClientConfig(
 
   /** A builder starting from this config. */
   public Builder toBuilder() {
-    return new Builder(clusterId)
+    return toBuilder(clusterId);
+  }
+
+  /** A builder starting from this config, for another cluster id (learnt from PD at start). */
+  public Builder toBuilder(final long newClusterId) {
+    return new Builder(newClusterId)
         .writeTimeout(writeTimeout)
         .strategy(strategy)
         .errorThreshold(errorThreshold)
