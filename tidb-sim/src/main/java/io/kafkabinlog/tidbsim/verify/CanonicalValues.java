@@ -91,7 +91,7 @@ public final class CanonicalValues {
       case MysqlType.JSON:
         return json(value instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : value);
       default:
-        if (ft.isBinaryString() || ft.tp() == MysqlType.GEOMETRY) {
+        if (isBinary(ft)) {
           return binary(bytes(value), ft);
         }
         return text(value instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : value, ft);
@@ -134,12 +134,17 @@ public final class CanonicalValues {
       case MysqlType.BIT:
         return ofExpected(rs.getBytes(index), ft);
       default:
-        if (ft.isBinaryString() || ft.tp() == MysqlType.GEOMETRY) {
+        if (isBinary(ft)) {
           return ofExpected(rs.getBytes(index), ft);
         }
         // dates, times, text, ENUM, SET and JSON: MariaDB's text form, parsed like a sim value
         return ofExpected(rs.getString(index), ft);
     }
+  }
+
+  /** BINARY / VARBINARY / BLOB family and GEOMETRY: compared as bytes. */
+  private static boolean isBinary(final FieldType ft) {
+    return (MysqlType.isString(ft.tp()) && ft.isBinaryString()) || ft.tp() == MysqlType.GEOMETRY;
   }
 
   /** The part of a canonical text worth showing in a report: long values cut. */
