@@ -2,6 +2,7 @@ package io.kafkabinlog.tidbsim.mutation;
 
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -103,7 +104,7 @@ public record SimRow(Map<Long, Object> values, long rowId) {
       Object v = e.getValue();
       sb.append(e.getKey())
           .append('=')
-          .append(v instanceof byte[] b ? "0x" + java.util.HexFormat.of().formatHex(b) : v);
+          .append(v instanceof byte[] b ? "0x" + HexFormat.of().formatHex(b) : v);
     }
     return sb.append('}').toString();
   }

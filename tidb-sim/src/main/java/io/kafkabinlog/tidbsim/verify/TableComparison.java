@@ -5,6 +5,7 @@ import io.kafkabinlog.schemas.tableinfo.IndexColumn;
 import io.kafkabinlog.schemas.tableinfo.IndexInfo;
 import io.kafkabinlog.schemas.tableinfo.TableInfo;
 import io.kafkabinlog.tidbsim.expected.ExpectedTable;
+import io.kafkabinlog.tidbsim.mutation.SimRow;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -201,7 +202,7 @@ final class TableComparison {
     return sb.append(')').toString();
   }
 
-  private String[] expectedValues(final io.kafkabinlog.tidbsim.mutation.SimRow row) {
+  private String[] expectedValues(final SimRow row) {
     String[] values = new String[columns.size()];
     for (int i = 0; i < values.length; i++) {
       ColumnInfo c = columns.get(i);
