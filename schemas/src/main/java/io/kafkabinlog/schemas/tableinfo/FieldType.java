@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import java.util.List;
 
 /** A column's type ({@code types.FieldType}; capitalised JSON keys). Flen/Decimal -1 = unset. */
@@ -12,7 +13,7 @@ import java.util.List;
 public record FieldType(
     @JsonProperty("Tp") int tp,
     @JsonProperty("Flag") int flag,
-    @JsonProperty("Flen") int flen,
+    @JsonProperty("Flen") @JsonDeserialize(using = FlenDeserializer.class) int flen,
     @JsonProperty("Decimal") int decimal,
     @JsonProperty("Charset") String charset,
     @JsonProperty("Collate") String collate,

@@ -143,4 +143,15 @@ class TableInfoJsonTest {
     assertThat(t.columnById(1)).isPresent();
     assertThat(t.columnById(-1)).isEmpty();
   }
+
+  @Test
+  void longTextLengthOfTidbFitsAsTheLargestInt() {
+    // TiDB writes uint32 max as the Flen of LONGTEXT / LONGBLOB / JSON.
+    FieldType ft =
+        TableInfoJson.mapper()
+            .convertValue(
+                java.util.Map.of("Tp", 251, "Flag", 0, "Flen", 4294967295L, "Decimal", 0),
+                FieldType.class);
+    assertThat(ft.flen()).isEqualTo(Integer.MAX_VALUE);
+  }
 }

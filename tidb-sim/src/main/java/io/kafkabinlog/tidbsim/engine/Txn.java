@@ -143,6 +143,10 @@ public final class Txn implements AutoCloseable {
     values.putAll(newRow.values());
     SimRow next =
         t.hasHiddenRowId() ? SimRow.withRowId(values, current.rowId()) : SimRow.of(values);
+    if (next.equals(current)) {
+      // MySQL and TiDB count no affected row and write no row change for a no-op UPDATE.
+      return current;
+    }
     RowLockKey newKey = lockKey(t, next);
     if (!newKey.equals(oldKey)) {
       lock(newKey);
