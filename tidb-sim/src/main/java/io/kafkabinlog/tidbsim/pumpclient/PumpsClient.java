@@ -165,8 +165,20 @@ public final class PumpsClient implements BinlogWriter {
           "writePrewrite takes a Prewrite binlog, got " + prewrite.getTp());
     }
     ensureOpen();
-    final long startTs = prewrite.getStartTs();
-    final WriteBinlogReq request = request(prewrite);
+    send(prewrite.getStartTs(), request(prewrite));
+  }
+
+  /**
+   * Sends the marshalled prewrite as the request's payload, without copying or parsing it; the heap
+   * then holds the binlog once (gRPC frames it into the transport's own, off-heap, buffers).
+   */
+  @Override
+  public void writePrewrite(final long startTs, final ByteString payload) {
+    ensureOpen();
+    send(startTs, request(payload, BinlogType.Prewrite, startTs));
+  }
+
+  private void send(final long startTs, final WriteBinlogReq request) {
     final int availableAtStart = pumps.availableCount();
     final long begin = System.nanoTime();
     int retryTime = 0;
@@ -512,13 +524,17 @@ public final class PumpsClient implements BinlogWriter {
   }
 
   private WriteBinlogReq request(final Binlog binlog) {
-    final ByteString payload = binlog.toByteString();
+    return request(binlog.toByteString(), binlog.getTp(), binlog.getStartTs());
+  }
+
+  private WriteBinlogReq request(
+      final ByteString payload, final BinlogType type, final long startTs) {
     if (payload.size() > config.maxMessageSize()) {
       throw new BinlogWriteException(
           "binlog data is too large: the "
-              + binlog.getTp()
+              + type
               + " binlog of start_ts "
-              + binlog.getStartTs()
+              + startTs
               + " is "
               + payload.size()
               + " bytes, over "
@@ -564,6 +580,7 @@ public final class PumpsClient implements BinlogWriter {
     return Duration.ofNanos(System.nanoTime() - beginNanos);
   }
 
+  /** gRPC-java limits no outbound message by default; {@code maxMessageSize} is checked above. */
   private static ManagedChannel dial(final String host) {
     return NettyChannelBuilder.forTarget(host, InsecureChannelCredentials.create()).build();
   }
