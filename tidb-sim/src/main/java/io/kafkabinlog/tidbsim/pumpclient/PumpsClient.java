@@ -53,10 +53,13 @@ import org.slf4j.LoggerFactory;
  *
  * Deliberate differences, none visible to a pump: pumps are ordered by node id (TiDB: Go map
  * order); the selector is reset only when the available set really changes; a lost watch is
- * followed by a fresh listing; a failed probe or commit on a broken connection dials anew.
+ * followed by a fresh listing; a failed probe or commit on a broken connection dials anew; the
+ * deadline of a prewrite call grows by a second per 32 MiB of binlog, so a huge transaction's
+ * binlog is not cut off and sent again while it is still streaming.
  */
 public final class PumpsClient implements BinlogWriter {
   private static final Logger LOG = LoggerFactory.getLogger(PumpsClient.class);
+  private static final int PREWRITE_BYTES_PER_EXTRA_SECOND = 32 << 20;
 
   private final PumpClientConfig config;
   private final Client etcd;
@@ -179,6 +182,7 @@ public final class PumpsClient implements BinlogWriter {
   }
 
   private void send(final long startTs, final WriteBinlogReq request) {
+    final Duration deadline = prewriteDeadline(request.getPayload().size());
     final int availableAtStart = pumps.availableCount();
     final long begin = System.nanoTime();
     int retryTime = 0;
@@ -192,7 +196,7 @@ public final class PumpsClient implements BinlogWriter {
           lastProblem = "no available pump to write binlog";
           break;
         }
-        final PumpCallException failure = await(pump.write(request, config.writeTimeout(), false));
+        final PumpCallException failure = await(pump.write(request, deadline, false));
         if (failure == null) {
           prewritePumps.put(startTs, pump);
           return;
@@ -255,7 +259,8 @@ public final class PumpsClient implements BinlogWriter {
   private boolean writeToEveryOnlinePump(final WriteBinlogReq request, final long startTs) {
     for (final KnownPump pump : pumps.online()) {
       pump.resetConnection();
-      final PumpCallException failure = await(pump.write(request, config.writeTimeout(), false));
+      final PumpCallException failure =
+          await(pump.write(request, prewriteDeadline(request.getPayload().size()), false));
       if (failure == null) {
         LOG.info(
             "prewrite start_ts={} written to pump {}; it is available again",
@@ -543,6 +548,15 @@ public final class PumpsClient implements BinlogWriter {
               + config.maxMessageSize());
     }
     return WriteBinlogReq.newBuilder().setClusterID(config.clusterId()).setPayload(payload).build();
+  }
+
+  /**
+   * The deadline of one prewrite call: {@code write-timeout}, plus a second per full 32 MiB of
+   * payload (a 1 GiB binlog gets 32 s more). TiDB uses {@code write-timeout} alone, which cuts off
+   * a binlog of hundreds of MiB on a busy machine and makes the client send it again.
+   */
+  private Duration prewriteDeadline(final int payloadBytes) {
+    return config.writeTimeout().plusSeconds(payloadBytes / PREWRITE_BYTES_PER_EXTRA_SECOND);
   }
 
   /** Waits for one call (its gRPC deadline bounds the wait); null on success. */
