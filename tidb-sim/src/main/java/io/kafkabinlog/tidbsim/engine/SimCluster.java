@@ -1,5 +1,8 @@
 package io.kafkabinlog.tidbsim.engine;
 
+import com.google.protobuf.UnsafeByteOperations;
+import io.kafkabinlog.common.error.ErrorCode;
+import io.kafkabinlog.common.error.FatalBinlogException;
 import io.kafkabinlog.common.tso.TimestampOracle;
 import io.kafkabinlog.schemas.binlog.Binlogs;
 import io.kafkabinlog.schemas.proto.binlog.Binlog;
@@ -13,6 +16,8 @@ import io.kafkabinlog.tidbsim.catalog.DdlStatement;
 import io.kafkabinlog.tidbsim.engine.RowLockTable.RowLockKey;
 import io.kafkabinlog.tidbsim.expected.ColumnDefaults;
 import io.kafkabinlog.tidbsim.expected.ExpectedStateLog;
+import io.kafkabinlog.tidbsim.expected.RowGenerator;
+import io.kafkabinlog.tidbsim.mutation.GeneratedPrewrite;
 import io.kafkabinlog.tidbsim.mutation.SimRow;
 import io.kafkabinlog.tidbsim.mutation.TxnMutationsBuilder;
 import io.kafkabinlog.tidbsim.pumpclient.BinlogWriter;
@@ -29,6 +34,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -83,7 +91,10 @@ public final class SimCluster {
     }
   }
 
-  /** Loads committed rows of an earlier sim process (replayed from the expected-state log). */
+  /**
+   * Loads committed rows of an earlier sim process (replayed from the expected-state log). Rows of
+   * generated ranges are restored with {@link #restoreGeneratedRows} instead, not as rows.
+   */
   public void restoreRows(final long tableId, final Iterable<SimRow> rows, final TableInfo table) {
     storage.create(tableId);
     TableRows target = storage.rows(tableId);
@@ -106,6 +117,15 @@ public final class SimCluster {
           });
       target.observeRowId(row.rowId());
     }
+  }
+
+  /**
+   * Records generated rows committed by an earlier sim process (a {@code GeneratedRows} entry of
+   * the expected-state log), without holding them.
+   */
+  public void restoreGeneratedRows(final long tableId, final long firstId, final long count) {
+    storage.create(tableId);
+    storage.rows(tableId).addGenerated(firstId, count);
   }
 
   /** Begins a transaction: start_ts from the TSO, the current schema version. */
@@ -300,6 +320,152 @@ public final class SimCluster {
     return commitTs;
   }
 
+  /**
+   * Commits one huge insert-only transaction of generated rows without holding them: the prewrite
+   * binlog is written straight into one array (two passes over the generator, see {@link
+   * GeneratedPrewrite}) and handed to the pump client without a copy; then commit_ts, the outcome
+   * log, a {@code GeneratedRows} entry in the expected-state log (not the rows) and the commit
+   * binlog, as {@link Txn#commit()} does. The table is locked exclusively meanwhile, and afterwards
+   * only records the id range: transactions then refuse to use it.
+   *
+   * @throws NoSuchTableException if there is no such table
+   * @throws io.kafkabinlog.tidbsim.mutation.TransactionTooLargeException if the binlog would not
+   *     fit one message to a pump (about 2 GiB)
+   * @throws WriteConflictException if the table changed meanwhile, or the transaction outlived its
+   *     lock (rolled back)
+   */
+  public GeneratedCommit commitGenerated(
+      final GeneratedInsert insert,
+      final RowGenerator generator,
+      final GeneratedPrewrite.Listener listener) {
+    long schemaVersion = catalog.schemaVersion();
+    long startTs = tso.getTimestamp();
+    TableInfo found =
+        catalog
+            .table(insert.db(), insert.table())
+            .orElseThrow(() -> new NoSuchTableException(insert.db(), insert.table()));
+    Lock lock = tableLocks.exclusive(found.id());
+    // TiDB's TTL manager: heartbeats keep the lock of a transaction that takes long to build.
+    ScheduledExecutorService heartbeat =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "txn-heartbeat-" + startTs);
+              t.setDaemon(true);
+              return t;
+            });
+    try {
+      heartbeat.scheduleAtFixedRate(() -> txnStatus.keepAlive(startTs), 0, 1, TimeUnit.SECONDS);
+      TableInfo table = catalog.tableById(found.id()).orElse(null);
+      if (table == null || tableChangedAfter(found.id(), schemaVersion)) {
+        throw new WriteConflictException(
+            "Information schema is changed: table "
+                + insert.db()
+                + "."
+                + insert.table()
+                + " changed after the transaction with start_ts "
+                + startTs
+                + " began");
+      }
+      TableRows rows = storage.rows(table.id());
+      checkGeneratedIds(insert, rows);
+      GeneratedPrewrite prewrite =
+          GeneratedPrewrite.plan(
+              table,
+              schemaVersion,
+              id -> generator.row(insert.seed(), id, insert.rowBytes()),
+              insert.firstId(),
+              insert.count(),
+              listener);
+      int size = prewrite.binlogBytes(startTs);
+      LOG.info(
+          "generated transaction start_ts={}: {} rows of {}.{}, prewrite binlog of {} bytes",
+          startTs,
+          insert.count(),
+          insert.db(),
+          insert.table(),
+          size);
+      try {
+        binlog.writePrewrite(
+            startTs, UnsafeByteOperations.unsafeWrap(prewrite.write(startTs, listener)));
+      } catch (RuntimeException e) {
+        stats.recordFailed();
+        throw e;
+      }
+      long commitTs = tso.getTimestamp();
+      Binlog withoutValue = prewrite.withoutValue(startTs);
+      if (!txnStatus.mayCommit(startTs, commitTs)) {
+        outcomes.recordRolledBack(startTs);
+        binlog.writeCommit(Binlogs.rollbackOf(withoutValue));
+        stats.recordRolledBack();
+        throw new WriteConflictException(
+            "transaction with start_ts " + startTs + " outlived its lock TTL and was rolled back");
+      }
+      outcomes.recordCommitted(startTs, commitTs);
+      rows.addGenerated(insert.firstId(), insert.count());
+      expected.appendGeneratedRows(
+          commitTs, table.id(), insert.seed(), insert.firstId(), insert.count(), insert.rowBytes());
+      stats.recordCommitted(insert.count());
+      GeneratedCommit done =
+          new GeneratedCommit(startTs, commitTs, table.id(), insert.count(), size);
+      if (faults.crashAfterPrewrite(startTs)) {
+        stats.recordCrashed();
+        LOG.warn(
+            "fault switch: transaction start_ts={} commit_ts={} committed without its commit binlog",
+            startTs,
+            commitTs);
+        return done;
+      }
+      binlog.writeCommit(Binlogs.commitOf(withoutValue, commitTs));
+      return done;
+    } finally {
+      heartbeat.shutdownNow();
+      txnStatus.endKeepAlive(startTs);
+      lock.unlock();
+    }
+  }
+
+  /** Generated rows go to a table of their own, at ids no earlier generated range holds. */
+  private static void checkGeneratedIds(final GeneratedInsert insert, final TableRows rows) {
+    if (rows.size() > 0) {
+      throw new FatalBinlogException(
+          ErrorCode.CONFIG_INVALID,
+          "table "
+              + insert.db()
+              + "."
+              + insert.table()
+              + " holds "
+              + rows.size()
+              + " rows written by other transactions; generated rows go to a table of their own");
+    }
+    for (TableRows.GeneratedIds g : rows.generated()) {
+      if (g.overlaps(insert.firstId(), insert.count())) {
+        throw new FatalBinlogException(
+            ErrorCode.CONFIG_INVALID,
+            "Duplicate entry: generated ids "
+                + insert.firstId()
+                + ".."
+                + (insert.firstId() + insert.count() - 1)
+                + " of table "
+                + insert.db()
+                + "."
+                + insert.table()
+                + " overlap ids "
+                + g.firstId()
+                + ".."
+                + (g.end() - 1)
+                + " generated earlier");
+      }
+    }
+  }
+
+  /** The first id after every generated row of the table (1 if it has none). */
+  public long nextGeneratedId(final long tableId) {
+    return storage.rows(tableId).generated().stream()
+        .mapToLong(TableRows.GeneratedIds::end)
+        .max()
+        .orElse(1);
+  }
+
   boolean tableChangedAfter(final long tableId, final long schemaVersion) {
     return tableVersions.getOrDefault(tableId, 0L) > schemaVersion;
   }
@@ -316,9 +482,10 @@ public final class SimCluster {
     return tso;
   }
 
-  /** Rows of a table as committed (for workloads that pick existing rows, and tests). */
+  /** Rows of a table as committed, generated ones included (for workloads, and tests). */
   public int rowCount(final long tableId) {
-    return storage.rows(tableId).size();
+    TableRows rows = storage.rows(tableId);
+    return (int) Math.min(Integer.MAX_VALUE, rows.size() + rows.generatedRows());
   }
 
   SimStorage storage() {

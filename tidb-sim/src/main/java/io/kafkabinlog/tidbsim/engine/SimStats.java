@@ -21,7 +21,7 @@ public final class SimStats {
     return retried.sum();
   }
 
-  void recordCommitted(final int rowChanges) {
+  void recordCommitted(final long rowChanges) {
     committed.increment();
     rows.add(rowChanges);
   }

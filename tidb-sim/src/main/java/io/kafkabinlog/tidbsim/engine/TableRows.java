@@ -1,18 +1,35 @@
 package io.kafkabinlog.tidbsim.engine;
 
 import io.kafkabinlog.tidbsim.mutation.SimRow;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The committed rows of one table (the sim's TiKV), by encoded handle, with the table's
  * auto-increment and {@code _tidb_rowid} allocators. Writers hold the row's lock; readers outside a
  * transaction see committed rows only.
+ *
+ * <p>Rows of a huge generated transaction are not held: the table only records their id ranges
+ * ({@link #generated()}), and transactions refuse to use such a table.
  */
 final class TableRows {
   private final ConcurrentHashMap<HandleKey, SimRow> rows = new ConcurrentHashMap<>();
   private final AtomicLong autoIncrement = new AtomicLong();
   private final AtomicLong rowIds = new AtomicLong();
+  private final List<GeneratedIds> generated = new CopyOnWriteArrayList<>();
+
+  /** Primary keys {@code firstId .. firstId + count - 1} of generated rows. */
+  record GeneratedIds(long firstId, long count) {
+    long end() {
+      return firstId + count;
+    }
+
+    boolean overlaps(final long otherFirst, final long otherCount) {
+      return otherFirst < end() && firstId < otherFirst + otherCount;
+    }
+  }
 
   SimRow get(final HandleKey key) {
     return rows.get(key);
@@ -28,6 +45,19 @@ final class TableRows {
 
   int size() {
     return rows.size();
+  }
+
+  /** Records generated rows, which are not held; the caller holds the table exclusively. */
+  void addGenerated(final long firstId, final long count) {
+    generated.add(new GeneratedIds(firstId, count));
+  }
+
+  List<GeneratedIds> generated() {
+    return List.copyOf(generated);
+  }
+
+  long generatedRows() {
+    return generated.stream().mapToLong(GeneratedIds::count).sum();
   }
 
   Iterable<SimRow> rows() {

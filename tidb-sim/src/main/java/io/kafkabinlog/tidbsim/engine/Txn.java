@@ -1,5 +1,7 @@
 package io.kafkabinlog.tidbsim.engine;
 
+import io.kafkabinlog.common.error.ErrorCode;
+import io.kafkabinlog.common.error.FatalBinlogException;
 import io.kafkabinlog.schemas.tableinfo.ColumnInfo;
 import io.kafkabinlog.schemas.tableinfo.MysqlFlag;
 import io.kafkabinlog.schemas.tableinfo.TableInfo;
@@ -77,6 +79,20 @@ public final class Txn implements AutoCloseable {
               + " changed after the transaction with start_ts "
               + startTs
               + " began");
+    }
+    long generated = cluster.storage().rows(now.id()).generatedRows();
+    if (generated > 0) {
+      throw new FatalBinlogException(
+          ErrorCode.CONFIG_INVALID,
+          "table "
+              + db
+              + "."
+              + name
+              + " holds "
+              + generated
+              + " rows of a huge generated transaction (the large workload), which tidb-sim does"
+              + " not keep in memory, so transactions cannot use it; run other workloads in"
+              + " another database (--database) or drop the table");
     }
     tables.put(now.id(), now);
     return now;

@@ -92,6 +92,22 @@ public final class ExpectedTable {
     rows.values().forEach(action);
   }
 
+  /** Id ranges of the generated rows (some may have been deleted or replaced since). */
+  public List<GeneratedIds> generatedIds() {
+    return generated.stream().map(g -> new GeneratedIds(g.firstId, g.count)).toList();
+  }
+
+  /**
+   * Streams the rows that were logged as rows, not generated: with {@link #generatedIds()}, what a
+   * restarted sim restores without regenerating huge transactions.
+   */
+  public void forEachLoggedRow(final Consumer<SimRow> action) {
+    rows.values().forEach(action);
+  }
+
+  /** Primary keys {@code firstId .. firstId + count - 1} of a generated range. */
+  public record GeneratedIds(long firstId, long count) {}
+
   /** The row with the handle of {@code probe} (any row image of it). */
   public Optional<SimRow> row(final SimRow probe) {
     Key key = key(probe);

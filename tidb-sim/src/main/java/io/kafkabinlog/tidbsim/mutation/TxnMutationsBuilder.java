@@ -1,16 +1,11 @@
 package io.kafkabinlog.tidbsim.mutation;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.ByteString;
-import io.kafkabinlog.schemas.codec.row.Handle;
 import io.kafkabinlog.schemas.codec.row.RowCodec;
 import io.kafkabinlog.schemas.proto.binlog.MutationType;
 import io.kafkabinlog.schemas.proto.binlog.PrewriteValue;
 import io.kafkabinlog.schemas.proto.binlog.TableMutation;
 import io.kafkabinlog.schemas.tableinfo.ColumnInfo;
-import io.kafkabinlog.schemas.tableinfo.IndexColumn;
-import io.kafkabinlog.schemas.tableinfo.MysqlType;
-import io.kafkabinlog.schemas.tableinfo.SchemaState;
 import io.kafkabinlog.schemas.tableinfo.TableInfo;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -143,6 +138,9 @@ public final class TxnMutationsBuilder {
       state = new TableState(table.id());
       tables.put(table.id(), state);
     }
+    if (state.codec != codec) {
+      state.inserted = new InsertedRowEncoder(table, codec);
+    }
     state.table = table;
     state.codec = codec;
     return state;
@@ -153,27 +151,14 @@ public final class TxnMutationsBuilder {
     final TableMutation.Builder mutation;
     TableInfo table;
     RowCodec codec;
+    InsertedRowEncoder inserted;
 
     TableState(final long tableId) {
       this.mutation = TableMutation.newBuilder().setTableId(tableId);
     }
 
     void insert(final SimRow row) {
-      Handle handle = RecordKeys.handle(table, row);
-      Map<Long, Object> pairs = new LinkedHashMap<>();
-      List<ColumnInfo> pkCols = table.commonHandleColumns();
-      List<IndexColumn> pkIdx =
-          table.isCommonHandle() ? table.primaryIndex().orElseThrow().idxCols() : List.of();
-      for (ColumnInfo c : table.cols()) {
-        if (isDeleteOnly(c)) {
-          continue;
-        }
-        Object v = row.value(c.id());
-        if (!canSkip(c, v, pkCols, pkIdx)) {
-          pairs.put(c.id(), v);
-        }
-      }
-      mutation.addInsertedRows(ByteString.copyFrom(codec.encodeInserted(handle, pairs)));
+      mutation.addInsertedRows(ByteString.copyFrom(inserted.encode(row)));
       mutation.addSequence(MutationType.Insert);
     }
 
@@ -181,7 +166,7 @@ public final class TxnMutationsBuilder {
       Map<Long, Object> oldPairs = new LinkedHashMap<>();
       Map<Long, Object> newPairs = new LinkedHashMap<>();
       for (ColumnInfo c : table.cols()) {
-        if (isDeleteOnly(c) || isVirtualGenerated(c)) {
+        if (InsertedRowEncoder.isDeleteOnly(c) || InsertedRowEncoder.isVirtualGenerated(c)) {
           continue;
         }
         oldPairs.put(c.id(), oldRow.value(c.id()));
@@ -208,55 +193,5 @@ public final class TxnMutationsBuilder {
       mutation.addDeletedRows(ByteString.copyFrom(codec.encodeDeleted(pairs)));
       mutation.addSequence(MutationType.DeleteRow);
     }
-
-    /** TiDB's {@code tables.CanSkip}: columns an inserted row does not store. */
-    private boolean canSkip(
-        final ColumnInfo c,
-        final Object value,
-        final List<ColumnInfo> pkCols,
-        final List<IndexColumn> pkIdx) {
-      if (table.pkIsHandle() && c.type() != null && c.type().isPrimaryKey()) {
-        return true;
-      }
-      for (int i = 0; i < pkCols.size(); i++) {
-        if (pkCols.get(i).id() == c.id()) {
-          return pkIdx.get(i).length() == -1 && !RecordKeys.needsRestoredData(c.type(), table);
-        }
-      }
-      if (value == null && !hasDefault(c) && !hasOriginDefault(c)) {
-        return true;
-      }
-      return isVirtualGenerated(c);
-    }
-  }
-
-  private static boolean isDeleteOnly(final ColumnInfo c) {
-    return c.state() == SchemaState.DELETE_ONLY || c.state() == SchemaState.DELETE_REORGANIZATION;
-  }
-
-  private static boolean isVirtualGenerated(final ColumnInfo c) {
-    return c.isGenerated() && !Boolean.TRUE.equals(c.generatedStored());
-  }
-
-  private static boolean hasDefault(final ColumnInfo c) {
-    if (isBit(c) && c.defaultBit() != null) {
-      return true;
-    }
-    return !isNull(c.defaultValue());
-  }
-
-  private static boolean hasOriginDefault(final ColumnInfo c) {
-    if (isBit(c) && c.originDefaultBit() != null) {
-      return true;
-    }
-    return !isNull(c.originDefault());
-  }
-
-  private static boolean isBit(final ColumnInfo c) {
-    return c.type() != null && c.type().tp() == MysqlType.BIT;
-  }
-
-  private static boolean isNull(final JsonNode n) {
-    return n == null || n.isNull() || n.isMissingNode();
   }
 }

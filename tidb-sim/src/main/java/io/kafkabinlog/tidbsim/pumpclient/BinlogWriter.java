@@ -1,5 +1,7 @@
 package io.kafkabinlog.tidbsim.pumpclient;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.kafkabinlog.schemas.proto.binlog.Binlog;
 import java.util.concurrent.CompletableFuture;
 
@@ -17,6 +19,31 @@ public interface BinlogWriter extends AutoCloseable {
    * @throws BinlogWriteException when no pump accepted it within the retry rules
    */
   void writePrewrite(Binlog prewrite);
+
+  /**
+   * As {@link #writePrewrite(Binlog)} for a prewrite binlog already marshalled, sent as it is: a
+   * huge transaction's binlog, which must not be held twice. {@code payload} is the {@code
+   * binlog.Binlog} wire bytes of a Prewrite with this start_ts; it may wrap an array (see {@code
+   * UnsafeByteOperations.unsafeWrap}) that the caller then leaves alone.
+   *
+   * <p>This default parses the payload (a copy) and calls {@link #writePrewrite(Binlog)}; the pump
+   * client overrides it to send the bytes without a copy.
+   *
+   * @throws BinlogWriteException when no pump accepted it within the retry rules
+   */
+  default void writePrewrite(final long startTs, final ByteString payload) {
+    final Binlog prewrite;
+    try {
+      prewrite = Binlog.parseFrom(payload);
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalArgumentException("not a marshalled binlog.Binlog: " + e.getMessage(), e);
+    }
+    if (prewrite.getStartTs() != startTs) {
+      throw new IllegalArgumentException(
+          "payload has start_ts " + prewrite.getStartTs() + ", not " + startTs);
+    }
+    writePrewrite(prewrite);
+  }
 
   /**
    * Sends the commit or rollback binlog to the pump that took the prewrite with the same start_ts,

@@ -53,10 +53,13 @@ import org.slf4j.LoggerFactory;
  *
  * Deliberate differences, none visible to a pump: pumps are ordered by node id (TiDB: Go map
  * order); the selector is reset only when the available set really changes; a lost watch is
- * followed by a fresh listing; a failed probe or commit on a broken connection dials anew.
+ * followed by a fresh listing; a failed probe or commit on a broken connection dials anew; the
+ * deadline of a prewrite call grows by a second per 32 MiB of binlog, so a huge transaction's
+ * binlog is not cut off and sent again while it is still streaming.
  */
 public final class PumpsClient implements BinlogWriter {
   private static final Logger LOG = LoggerFactory.getLogger(PumpsClient.class);
+  private static final int PREWRITE_BYTES_PER_EXTRA_SECOND = 32 << 20;
 
   private final PumpClientConfig config;
   private final Client etcd;
@@ -165,8 +168,21 @@ public final class PumpsClient implements BinlogWriter {
           "writePrewrite takes a Prewrite binlog, got " + prewrite.getTp());
     }
     ensureOpen();
-    final long startTs = prewrite.getStartTs();
-    final WriteBinlogReq request = request(prewrite);
+    send(prewrite.getStartTs(), request(prewrite));
+  }
+
+  /**
+   * Sends the marshalled prewrite as the request's payload, without copying or parsing it; the heap
+   * then holds the binlog once (gRPC frames it into the transport's own, off-heap, buffers).
+   */
+  @Override
+  public void writePrewrite(final long startTs, final ByteString payload) {
+    ensureOpen();
+    send(startTs, request(payload, BinlogType.Prewrite, startTs));
+  }
+
+  private void send(final long startTs, final WriteBinlogReq request) {
+    final Duration deadline = prewriteDeadline(request.getPayload().size());
     final int availableAtStart = pumps.availableCount();
     final long begin = System.nanoTime();
     int retryTime = 0;
@@ -180,7 +196,7 @@ public final class PumpsClient implements BinlogWriter {
           lastProblem = "no available pump to write binlog";
           break;
         }
-        final PumpCallException failure = await(pump.write(request, config.writeTimeout(), false));
+        final PumpCallException failure = await(pump.write(request, deadline, false));
         if (failure == null) {
           prewritePumps.put(startTs, pump);
           return;
@@ -243,7 +259,8 @@ public final class PumpsClient implements BinlogWriter {
   private boolean writeToEveryOnlinePump(final WriteBinlogReq request, final long startTs) {
     for (final KnownPump pump : pumps.online()) {
       pump.resetConnection();
-      final PumpCallException failure = await(pump.write(request, config.writeTimeout(), false));
+      final PumpCallException failure =
+          await(pump.write(request, prewriteDeadline(request.getPayload().size()), false));
       if (failure == null) {
         LOG.info(
             "prewrite start_ts={} written to pump {}; it is available again",
@@ -512,13 +529,17 @@ public final class PumpsClient implements BinlogWriter {
   }
 
   private WriteBinlogReq request(final Binlog binlog) {
-    final ByteString payload = binlog.toByteString();
+    return request(binlog.toByteString(), binlog.getTp(), binlog.getStartTs());
+  }
+
+  private WriteBinlogReq request(
+      final ByteString payload, final BinlogType type, final long startTs) {
     if (payload.size() > config.maxMessageSize()) {
       throw new BinlogWriteException(
           "binlog data is too large: the "
-              + binlog.getTp()
+              + type
               + " binlog of start_ts "
-              + binlog.getStartTs()
+              + startTs
               + " is "
               + payload.size()
               + " bytes, over "
@@ -527,6 +548,15 @@ public final class PumpsClient implements BinlogWriter {
               + config.maxMessageSize());
     }
     return WriteBinlogReq.newBuilder().setClusterID(config.clusterId()).setPayload(payload).build();
+  }
+
+  /**
+   * The deadline of one prewrite call: {@code write-timeout}, plus a second per full 32 MiB of
+   * payload (a 1 GiB binlog gets 32 s more). TiDB uses {@code write-timeout} alone, which cuts off
+   * a binlog of hundreds of MiB on a busy machine and makes the client send it again.
+   */
+  private Duration prewriteDeadline(final int payloadBytes) {
+    return config.writeTimeout().plusSeconds(payloadBytes / PREWRITE_BYTES_PER_EXTRA_SECOND);
   }
 
   /** Waits for one call (its gRPC deadline bounds the wait); null on success. */
@@ -564,6 +594,7 @@ public final class PumpsClient implements BinlogWriter {
     return Duration.ofNanos(System.nanoTime() - beginNanos);
   }
 
+  /** gRPC-java limits no outbound message by default; {@code maxMessageSize} is checked above. */
   private static ManagedChannel dial(final String host) {
     return NettyChannelBuilder.forTarget(host, InsecureChannelCredentials.create()).build();
   }

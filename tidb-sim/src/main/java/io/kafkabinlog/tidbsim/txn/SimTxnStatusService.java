@@ -6,6 +6,8 @@ import io.kafkabinlog.common.txnstatus.TxnStatusResolver;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.function.LongSupplier;
 
 /**
@@ -17,6 +19,11 @@ import java.util.function.LongSupplier;
  * <p>For that answer to stay true, the engine must not commit a transaction once its lock could
  * have expired: {@link #mayCommit} allows it only within half the TTL, leaving the other half as a
  * margin for the time between that check and the outcome record.
+ *
+ * <p>A transaction that runs longer than that (a huge one being built and sent) is kept alive by
+ * {@link #keepAlive}, as TiDB's TTL manager keeps a big transaction's primary lock alive with
+ * heartbeats: its age then counts from the last heartbeat. Heartbeats live in memory only, like
+ * TiDB's: once the sim process is gone they stop and the lock expires.
  */
 public final class SimTxnStatusService implements TxnStatusResolver {
   /** TiKV's default lock TTL is 3 s, extended by heartbeats; the sim uses a fixed, generous one. */
@@ -25,6 +32,7 @@ public final class SimTxnStatusService implements TxnStatusResolver {
   private final TxnOutcomeLog outcomes;
   private final long lockTtlMillis;
   private final LongSupplier nowTso;
+  private final ConcurrentMap<Long, Long> heartbeats = new ConcurrentHashMap<>();
 
   /**
    * @param outcomes the outcome log (owned by the caller; not closed here)
@@ -67,12 +75,25 @@ public final class SimTxnStatusService implements TxnStatusResolver {
     return ageMillis(startTs, nowTso) < lockTtlMillis / 2;
   }
 
+  /** A heartbeat of the running transaction {@code startTs}: its lock lives on from now. */
+  public void keepAlive(final long startTs) {
+    heartbeats.put(startTs, nowTso.getAsLong());
+  }
+
+  /** The transaction ended (committed, rolled back or failed): no more heartbeats. */
+  public void endKeepAlive(final long startTs) {
+    heartbeats.remove(startTs);
+  }
+
+  /** Milliseconds from the later of start_ts and the last heartbeat to {@code nowTso}. */
+  private long ageMillis(final long startTs, final long nowTso) {
+    final Long beat = heartbeats.get(startTs);
+    final long since = beat == null ? startTs : Math.max(startTs, beat);
+    return Tso.physicalMillis(nowTso) - Tso.physicalMillis(since);
+  }
+
   @Override
   public TxnStatus resolve(final long startTs, final byte[] primaryKey) {
     return status(startTs);
-  }
-
-  private static long ageMillis(final long startTs, final long nowTso) {
-    return Tso.physicalMillis(nowTso) - Tso.physicalMillis(startTs);
   }
 }

@@ -18,6 +18,8 @@ public final class Progress {
   private final AtomicLong nextReportNanos;
   private volatile long lastCommitted;
   private volatile long lastNanos = startNanos;
+  private String stepName; // guarded by this
+  private int stepTenths; // guarded by this
 
   public Progress(
       final String workload,
@@ -40,6 +42,35 @@ public final class Progress {
         && nextReportNanos.compareAndSet(due, now + intervalNanos)) {
       report(now, false);
     }
+  }
+
+  /**
+   * Progress inside one long transaction (building a huge one): a line each time {@code done}
+   * passes another tenth of {@code total}, e.g. {@code "large: writing 30% (1229/4096 rows, 307.2
+   * MiB)"}.
+   */
+  public synchronized void step(
+      final String what, final long done, final long total, final long bytes) {
+    if (!what.equals(stepName)) {
+      stepName = what;
+      stepTenths = 0;
+    }
+    int tenths = total <= 0 ? 10 : (int) (done * 10 / total);
+    if (tenths <= stepTenths) {
+      return;
+    }
+    stepTenths = tenths;
+    out.accept(
+        String.format(
+            java.util.Locale.ROOT,
+            "%s: %s %d%% (%d/%d rows, %.1f MiB) after %.1f s",
+            workload,
+            what,
+            tenths * 10,
+            done,
+            total,
+            bytes / (double) (1 << 20),
+            (System.nanoTime() - startNanos) / 1e9));
   }
 
   /** Prints the final line. */

@@ -48,6 +48,21 @@ class SimTxnStatusServiceTest {
   }
 
   @Test
+  void shouldCountTheLockTtlFromTheLastHeartbeatOfARunningTransaction() {
+    final long start = tso(T0, 3);
+    nowMillis.set(T0 + 30_000);
+    service.keepAlive(start);
+    nowMillis.set(T0 + 45_000);
+    assertThat(service.status(start)).isEqualTo(new TxnStatus.Pending());
+    assertThat(service.mayCommit(start, tso(T0 + 39_999, 0))).isTrue();
+    assertThat(service.mayCommit(start, tso(T0 + 40_000, 0))).isFalse();
+
+    // Without heartbeats (the transaction ended, or the sim is gone) the lock expired long ago.
+    service.endKeepAlive(start);
+    assertThat(service.status(start)).isEqualTo(new TxnStatus.RolledBack());
+  }
+
+  @Test
   void shouldApplyTheLockTtlToUndecidedTransactions() {
     final long start = tso(T0, 7);
     assertThat(service.status(start)).isEqualTo(new TxnStatus.Pending());
