@@ -2,6 +2,7 @@ package io.kafkabinlog.tidbsim.cli;
 
 import io.kafkabinlog.tidbsim.workload.BankWorkload;
 import io.kafkabinlog.tidbsim.workload.DdlWorkload;
+import io.kafkabinlog.tidbsim.workload.LargeWorkload;
 import io.kafkabinlog.tidbsim.workload.OltpWorkload;
 import io.kafkabinlog.tidbsim.workload.TutorialWorkload;
 import io.kafkabinlog.tidbsim.workload.Workload;
@@ -13,7 +14,11 @@ final class Workloads {
 
   static List<Workload> all() {
     return List.of(
-        new TutorialWorkload(), new BankWorkload(), new OltpWorkload(), new DdlWorkload());
+        new TutorialWorkload(),
+        new BankWorkload(),
+        new OltpWorkload(),
+        new DdlWorkload(),
+        new LargeWorkload());
   }
 
   static Workload named(final String name) {

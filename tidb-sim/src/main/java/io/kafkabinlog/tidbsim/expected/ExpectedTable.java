@@ -65,11 +65,6 @@ public final class ExpectedTable {
     return tableInfo;
   }
 
-  /** Whether some rows are kept as generated ranges (regenerated on iteration). */
-  public boolean hasGeneratedRows() {
-    return !generated.isEmpty();
-  }
-
   /** The number of rows. */
   public long rowCount() {
     return rows.size() + generatedLive;
