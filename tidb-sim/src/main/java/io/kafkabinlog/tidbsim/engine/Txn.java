@@ -103,13 +103,18 @@ public final class Txn implements AutoCloseable {
       if (!c.isPublic() || c.isGenerated()) {
         continue;
       }
-      Object v = row.has(c.id()) ? row.value(c.id()) : ColumnDefaults.insertDefault(c);
+      Object v;
       if (MysqlFlag.has(c.type().flag(), MysqlFlag.AUTO_INCREMENT)) {
-        if (v == null) {
+        // Omitted, NULL and 0 all take the next value (MySQL's default SQL mode, and TiDB's).
+        Object given = row.value(c.id());
+        if (given == null || ((Number) given).longValue() == 0) {
           v = rows.nextAutoIncrement();
         } else {
-          rows.observeExplicitAutoIncrement(((Number) v).longValue());
+          v = given;
+          rows.observeExplicitAutoIncrement(((Number) given).longValue());
         }
+      } else {
+        v = row.has(c.id()) ? row.value(c.id()) : ColumnDefaults.insertDefault(c);
       }
       values.put(c.id(), v);
     }
