@@ -198,6 +198,9 @@ public final class SimCluster {
     } else if (plan.tableId() > 0) {
       ids.add(plan.tableId());
     }
+    // The table after the DDL too: TRUNCATE makes a new id, visible in the catalog before its
+    // storage exists, and a transaction must not use it until the job is finished.
+    plan.tableInfo().ifPresent(t -> ids.add(t.id()));
     return ids;
   }
 
