@@ -74,6 +74,18 @@ final class RowLockTable {
     return owners.size();
   }
 
-  /** A row of a table: the table id and its encoded handle. */
-  record RowLockKey(long tableId, TableRows.HandleKey handle) {}
+  /**
+   * A TiKV key the sim locks: a row (index id 0, the encoded handle) or an entry of a unique index
+   * (the index id, the encoded index values).
+   */
+  record RowLockKey(long tableId, long indexId, TableRows.HandleKey handle) {
+    static RowLockKey row(final long tableId, final TableRows.HandleKey handle) {
+      return new RowLockKey(tableId, 0, handle);
+    }
+
+    static RowLockKey uniqueEntry(
+        final long tableId, final long indexId, final TableRows.HandleKey values) {
+      return new RowLockKey(tableId, indexId, values);
+    }
+  }
 }

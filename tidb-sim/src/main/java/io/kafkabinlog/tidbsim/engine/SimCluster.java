@@ -95,9 +95,12 @@ public final class SimCluster {
                         c.type().flag(), io.kafkabinlog.schemas.tableinfo.MysqlFlag.AUTO_INCREMENT))
             .findFirst();
     for (SimRow row : rows) {
-      target.put(
-          new TableRows.HandleKey(io.kafkabinlog.tidbsim.mutation.RecordKeys.handleKey(table, row)),
-          row);
+      TableRows.HandleKey handle =
+          new TableRows.HandleKey(io.kafkabinlog.tidbsim.mutation.RecordKeys.handleKey(table, row));
+      target.put(handle, row);
+      for (UniqueEntries.Entry e : UniqueEntries.of(table, row)) {
+        target.setUniqueOwner(e.key(), handle);
+      }
       autoInc.ifPresent(
           c -> {
             if (row.value(c.id()) instanceof Number n) {
@@ -288,6 +291,9 @@ public final class SimCluster {
       } else {
         rows.remove(w.getKey().handle());
       }
+    }
+    for (Map.Entry<RowLockKey, Optional<TableRows.HandleKey>> u : txn.uniqueWrites().entrySet()) {
+      storage.rows(u.getKey().tableId()).setUniqueOwner(u.getKey(), u.getValue().orElse(null));
     }
     expected.appendDml(commitTs, m.rowChanges());
     stats.recordCommitted(m.rowChanges().size());
