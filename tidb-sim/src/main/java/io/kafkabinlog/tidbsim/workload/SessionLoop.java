@@ -14,8 +14,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Runs a workload's sessions: {@code threads} loops, each with its own seeded random, sharing the
- * transaction budget, the deadline and the rate limit of the options. The first failure of a
+ * Runs a workload's sessions: {@code threads} loops, each with its own seeded random and its own
+ * share of the transaction budget (so how many steps a session runs does not depend on how fast the
+ * others are), sharing the deadline and the rate limit of the options. The first failure of a
  * session stops all of them and is rethrown.
  */
 final class SessionLoop {
@@ -44,19 +45,19 @@ final class SessionLoop {
         options.duration().isZero()
             ? Long.MAX_VALUE
             : System.nanoTime() + options.duration().toNanos();
-    AtomicLong issued = new AtomicLong();
     AtomicLong nextSlot = new AtomicLong(System.nanoTime());
     long slotNanos = options.rate() > 0 ? (long) (1e9 / options.rate()) : 0;
     ExecutorService pool = Executors.newFixedThreadPool(options.threads());
     List<Future<?>> sessions = new ArrayList<>();
     for (int t = 0; t < options.threads(); t++) {
       int session = t;
+      long share = budget / options.threads() + (t < budget % options.threads() ? 1 : 0);
       Random random = new Random(options.seed() * 1_000_003L + t);
       sessions.add(
           pool.submit(
               () -> {
                 long n = 0;
-                while (issued.getAndIncrement() < budget && System.nanoTime() < deadline) {
+                while (n < share && System.nanoTime() < deadline) {
                   if (slotNanos > 0) {
                     long slot = nextSlot.getAndAdd(slotNanos);
                     long wait = slot - System.nanoTime();
