@@ -170,16 +170,15 @@ public final class SimCluster {
     for (int i = 0; i < states.size(); i++) {
       long startTs = tso.getTimestamp();
       Binlog prewrite = Binlogs.ddl(startTs, plan.jobId(), states.get(i), plan.query());
+      long commitTs;
       try {
         binlog.writePrewrite(prewrite);
+        commitTs = commitTsAfter(prewrite);
       } catch (RuntimeException e) {
-        if (job == null) {
-          catalog.abort(plan);
-        }
+        catalog.abort(plan);
         stats.recordFailed();
         throw e;
       }
-      long commitTs = tso.getTimestamp();
       outcomes.recordCommitted(startTs, commitTs);
       if (i == states.size() - 1) {
         job = catalog.commit(plan, startTs, commitTs);
@@ -268,13 +267,14 @@ public final class SimCluster {
     TxnMutationsBuilder m = txn.mutations();
     long startTs = txn.startTs();
     Binlog prewrite = Binlogs.prewrite(startTs, m.primaryKey(), m.build());
+    long commitTs;
     try {
       binlog.writePrewrite(prewrite);
+      commitTs = commitTsAfter(prewrite);
     } catch (RuntimeException e) {
       stats.recordFailed();
       throw e;
     }
-    long commitTs = tso.getTimestamp();
     if (!txnStatus.mayCommit(startTs, commitTs)) {
       // TiKV would have resolved the expired lock: the transaction is rolled back.
       outcomes.recordRolledBack(startTs);
@@ -307,6 +307,21 @@ public final class SimCluster {
     }
     binlog.writeCommit(Binlogs.commitOf(prewrite, commitTs));
     return commitTs;
+  }
+
+  /**
+   * The commit_ts of a transaction whose prewrite binlog was acknowledged. If PD gives none, the
+   * transaction fails as TiDB's 2PC does: rolled back (in the outcome log) and a Rollback binlog
+   * sent to the pump of its prewrite, so the pump need not wait for the lock to expire.
+   */
+  private long commitTsAfter(final Binlog prewrite) {
+    try {
+      return tso.getTimestamp();
+    } catch (RuntimeException e) {
+      outcomes.recordRolledBack(prewrite.getStartTs());
+      binlog.writeCommit(Binlogs.rollbackOf(prewrite));
+      throw e;
+    }
   }
 
   boolean tableChangedAfter(final long tableId, final long schemaVersion) {
