@@ -1,0 +1,75 @@
+package io.kafkabinlog.tidbsim.testing;
+
+import io.kafkabinlog.schemas.proto.binlog.Binlog;
+import io.kafkabinlog.schemas.proto.binlog.BinlogType;
+import io.kafkabinlog.tidbsim.pumpclient.BinlogWriteException;
+import io.kafkabinlog.tidbsim.pumpclient.BinlogWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A {@link BinlogWriter} for unit tests: keeps every binlog it acknowledged, notes each
+ * acknowledgement in the shared {@link EventLog} ({@code prewrite S}, {@code commit S C}, {@code
+ * rollback S}) and can be told to refuse prewrites as a client without pumps does.
+ */
+public final class RecordingBinlogWriter implements BinlogWriter {
+  private final EventLog events;
+  private final List<Binlog> written = new ArrayList<>();
+  private volatile boolean refusePrewrites;
+
+  public RecordingBinlogWriter(final EventLog events) {
+    this.events = events;
+  }
+
+  /** From now on every prewrite fails with {@link BinlogWriteException} (false: accept again). */
+  public void refusePrewrites(final boolean refuse) {
+    refusePrewrites = refuse;
+  }
+
+  @Override
+  public void writePrewrite(final Binlog prewrite) {
+    if (refusePrewrites) {
+      throw new BinlogWriteException("test writer refuses the prewrite " + prewrite.getStartTs());
+    }
+    synchronized (this) {
+      written.add(prewrite);
+      events.add("prewrite " + prewrite.getStartTs());
+    }
+  }
+
+  @Override
+  public CompletableFuture<Void> writeCommit(final Binlog binlog) {
+    synchronized (this) {
+      written.add(binlog);
+      events.add(
+          binlog.getTp() == BinlogType.Commit
+              ? "commit " + binlog.getStartTs() + " " + binlog.getCommitTs()
+              : "rollback " + binlog.getStartTs());
+    }
+    return CompletableFuture.completedFuture(null);
+  }
+
+  /** Every acknowledged binlog in order. */
+  public synchronized List<Binlog> written() {
+    return List.copyOf(written);
+  }
+
+  public synchronized List<Binlog> written(final BinlogType type) {
+    return written.stream().filter(b -> b.getTp() == type).toList();
+  }
+
+  public synchronized Optional<Binlog> find(final long startTs, final BinlogType type) {
+    return written.stream().filter(b -> b.getStartTs() == startTs && b.getTp() == type).findFirst();
+  }
+
+  /** The last acknowledged prewrite. */
+  public synchronized Binlog lastPrewrite() {
+    final List<Binlog> prewrites = written(BinlogType.Prewrite);
+    return prewrites.get(prewrites.size() - 1);
+  }
+
+  @Override
+  public void close() {}
+}
