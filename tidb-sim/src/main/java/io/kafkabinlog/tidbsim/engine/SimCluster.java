@@ -1,5 +1,8 @@
 package io.kafkabinlog.tidbsim.engine;
 
+import io.kafkabinlog.common.error.ErrorCode;
+import io.kafkabinlog.common.error.FatalBinlogException;
+import io.kafkabinlog.common.error.RetriableBinlogException;
 import io.kafkabinlog.common.tso.TimestampOracle;
 import io.kafkabinlog.schemas.binlog.Binlogs;
 import io.kafkabinlog.schemas.proto.binlog.Binlog;
@@ -30,6 +33,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +47,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class SimCluster {
   private static final Logger LOG = LoggerFactory.getLogger(SimCluster.class);
+
+  /** How long a started DDL job keeps retrying its remaining binlogs. */
+  static final Duration DDL_FINISH_TIMEOUT = Duration.ofSeconds(60);
+
+  private static final Duration DDL_RETRY_PAUSE = Duration.ofMillis(100);
 
   private final TimestampOracle tso;
   private final BinlogWriter binlog;
@@ -113,7 +122,17 @@ public final class SimCluster {
 
   /** Begins a transaction: start_ts from the TSO, the current schema version. */
   public Txn begin() {
-    return new Txn(this, tso.getTimestamp(), catalog.schemaVersion());
+    return new Txn(this, beginTs(), catalog.schemaVersion());
+  }
+
+  /** A start_ts; a transaction that cannot get one failed (PD unreachable). */
+  private long beginTs() {
+    try {
+      return tso.getTimestamp();
+    } catch (RuntimeException e) {
+      stats.recordFailed();
+      throw e;
+    }
   }
 
   /**
@@ -166,28 +185,71 @@ public final class SimCluster {
 
   private Job runDdl(final DdlPlan plan) {
     List<Integer> states = plan.binlogSchemaStates();
-    Job job = null;
-    for (int i = 0; i < states.size(); i++) {
-      long startTs = tso.getTimestamp();
-      Binlog prewrite = Binlogs.ddl(startTs, plan.jobId(), states.get(i), plan.query());
-      long commitTs;
-      try {
-        binlog.writePrewrite(prewrite);
-        commitTs = commitTsAfter(prewrite);
-      } catch (RuntimeException e) {
-        catalog.abort(plan);
-        stats.recordFailed();
-        throw e;
-      }
-      outcomes.recordCommitted(startTs, commitTs);
-      if (i == states.size() - 1) {
-        job = catalog.commit(plan, startTs, commitTs);
-        applyDdl(job);
-        expected.appendDdl(commitTs, job);
-        stats.recordDdl();
-      }
-      binlog.writeCommit(Binlogs.commitOf(prewrite, commitTs));
+    Job job;
+    try {
+      job = ddlBinlogTxn(plan, states.get(0), states.size() == 1);
+    } catch (RuntimeException e) {
+      catalog.abort(plan);
+      throw e;
     }
+    for (int i = 1; i < states.size(); i++) {
+      job = finishDdl(plan, states.get(i), i == states.size() - 1);
+    }
+    return job;
+  }
+
+  /**
+   * A later binlog of a job whose first binlog (DROP COLUMN's DeleteOnly) is already committed:
+   * like TiDB's DDL owner, the sim keeps trying, since a consumer waits for every job it saw a
+   * binlog of to appear in the history.
+   */
+  private Job finishDdl(final DdlPlan plan, final int state, final boolean finishes) {
+    long giveUp = System.nanoTime() + DDL_FINISH_TIMEOUT.toNanos();
+    while (true) {
+      try {
+        return ddlBinlogTxn(plan, state, finishes);
+      } catch (RetriableBinlogException e) {
+        if (System.nanoTime() - giveUp > 0) {
+          throw new FatalBinlogException(
+              ErrorCode.INTERNAL,
+              "DDL job "
+                  + plan.jobId()
+                  + " wrote its first binlog but could not finish within "
+                  + DDL_FINISH_TIMEOUT
+                  + " (PD or every pump unreachable): "
+                  + e.getMessage(),
+              e);
+        }
+        LOG.warn(
+            "DDL job {} cannot write its next binlog yet, retrying: {}",
+            plan.jobId(),
+            e.getMessage());
+        LockSupport.parkNanos(DDL_RETRY_PAUSE.toNanos());
+      }
+    }
+  }
+
+  /** One DDL binlog in its own transaction; with {@code finishes}, the job is committed in it. */
+  private Job ddlBinlogTxn(final DdlPlan plan, final int state, final boolean finishes) {
+    long startTs = beginTs();
+    Binlog prewrite = Binlogs.ddl(startTs, plan.jobId(), state, plan.query());
+    long commitTs;
+    try {
+      binlog.writePrewrite(prewrite);
+      commitTs = commitTsAfter(prewrite);
+    } catch (RuntimeException e) {
+      stats.recordFailed();
+      throw e;
+    }
+    outcomes.recordCommitted(startTs, commitTs);
+    Job job = null;
+    if (finishes) {
+      job = catalog.commit(plan, startTs, commitTs);
+      applyDdl(job);
+      expected.appendDdl(commitTs, job);
+      stats.recordDdl();
+    }
+    binlog.writeCommit(Binlogs.commitOf(prewrite, commitTs));
     return job;
   }
 

@@ -18,6 +18,7 @@ import io.kafkabinlog.tidbsim.catalog.ColumnSpec;
 import io.kafkabinlog.tidbsim.catalog.DdlStatement;
 import io.kafkabinlog.tidbsim.catalog.TableSpec;
 import io.kafkabinlog.tidbsim.mutation.SimRow;
+import io.kafkabinlog.tidbsim.pumpclient.BinlogWriteException;
 import io.kafkabinlog.tidbsim.testing.SimHarness;
 import io.kafkabinlog.tidbsim.testing.StateAssertions;
 import io.kafkabinlog.tidbsim.txn.TxnOutcome;
@@ -113,6 +114,45 @@ class SimClusterDdlTest {
     assertThat(h.catalog().table(DB, "t").orElseThrow().cols())
         .extracting(c -> c.name().l())
         .containsExactly("id", "name");
+  }
+
+  @Test
+  void shouldFinishADropColumnWhoseSecondBinlogFailsOnce() {
+    createT();
+    h.binlog().refuseOnce(b -> b.getDdlJobId() > 0 && b.getDdlSchemaState() == SchemaState.NONE);
+    final int before = h.binlog().written().size();
+
+    final Job job = sim.ddl(new DdlStatement.DropColumn(DB, "t", "score"));
+
+    // The job's DeleteOnly binlog is out: it must land in the history, so the sim tries again.
+    assertThat(h.binlog().written().subList(before, h.binlog().written().size()))
+        .extracting(Binlog::getTp, Binlog::getDdlJobId, Binlog::getDdlSchemaState)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(
+                BinlogType.Prewrite, job.id(), SchemaState.DELETE_ONLY),
+            org.assertj.core.groups.Tuple.tuple(
+                BinlogType.Commit, job.id(), SchemaState.DELETE_ONLY),
+            org.assertj.core.groups.Tuple.tuple(BinlogType.Prewrite, job.id(), SchemaState.NONE),
+            org.assertj.core.groups.Tuple.tuple(BinlogType.Commit, job.id(), SchemaState.NONE));
+    assertThat(h.events().all()).anyMatch(e -> e.startsWith("refused "));
+    assertThat(h.catalog().historyJob(job.id())).isPresent();
+    assertThat(sim.stats().failed()).isEqualTo(1);
+  }
+
+  @Test
+  void shouldAbandonADdlWhoseOnlyBinlogFails() {
+    createT();
+    final long version = h.catalog().schemaVersion();
+    h.binlog().refuseOnce(b -> b.getDdlJobId() > 0);
+
+    assertThatThrownBy(
+            () -> sim.ddl(new DdlStatement.AddColumn(DB, "t", ColumnSpec.integer("never"))))
+        .isInstanceOf(BinlogWriteException.class);
+
+    assertThat(h.catalog().schemaVersion()).isEqualTo(version);
+    assertThat(lastJob().type()).isEqualTo(ActionType.CREATE_TABLE);
+    // The table is not left locked.
+    insert(1L, "one", 1L);
   }
 
   @Test

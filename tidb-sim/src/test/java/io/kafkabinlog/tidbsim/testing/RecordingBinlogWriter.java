@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 
 /**
  * A {@link BinlogWriter} for unit tests: keeps every binlog it acknowledged, notes each
@@ -18,6 +19,7 @@ public final class RecordingBinlogWriter implements BinlogWriter {
   private final EventLog events;
   private final List<Binlog> written = new ArrayList<>();
   private volatile boolean refusePrewrites;
+  private Predicate<Binlog> refuseOnce; // guarded by this
 
   public RecordingBinlogWriter(final EventLog events) {
     this.events = events;
@@ -28,12 +30,22 @@ public final class RecordingBinlogWriter implements BinlogWriter {
     refusePrewrites = refuse;
   }
 
+  /** Refuses the next prewrite that matches {@code which}, once. */
+  public synchronized void refuseOnce(final Predicate<Binlog> which) {
+    refuseOnce = which;
+  }
+
   @Override
   public void writePrewrite(final Binlog prewrite) {
     if (refusePrewrites) {
       throw new BinlogWriteException("test writer refuses the prewrite " + prewrite.getStartTs());
     }
     synchronized (this) {
+      if (refuseOnce != null && refuseOnce.test(prewrite)) {
+        refuseOnce = null;
+        events.add("refused " + prewrite.getStartTs());
+        throw new BinlogWriteException("test writer refuses the prewrite " + prewrite.getStartTs());
+      }
       written.add(prewrite);
       events.add("prewrite " + prewrite.getStartTs());
     }
