@@ -79,8 +79,8 @@ public final class DdlWorkload implements Workload {
       }
       case 6 -> {
         String other = db + "_extra" + runId + "_" + cycle;
-        sim.ddl(new DdlStatement.CreateDatabase(other));
-        sim.ddl(new DdlStatement.CreateTable(other, spec("side")));
+        // Idempotent: a step that failed half-way (PD or pumps away) is run again.
+        Schemas.ensureTable(sim, other, spec("side"), null);
         sim.inTxn(10, txn -> insertInto(txn, other, "side", r));
       }
       case 7 -> sim.ddl(new DdlStatement.DropDatabase(db + "_extra" + runId + "_" + cycle));

@@ -76,6 +76,45 @@ class WorkloadsTest {
   }
 
   @Test
+  void bankRidesOutAPdOutage() throws Exception {
+    final Thread outage =
+        new Thread(
+            () -> {
+              awaitCommitted(50);
+              h.tso().setDown(true);
+              sleep(400);
+              h.tso().setDown(false);
+            });
+    outage.start();
+    run(new BankWorkload(), SMALL.withTransactions(400).withAccounts(10));
+    outage.join();
+
+    assertThat(sim.stats().failed()).isPositive();
+    assertThat(sim.stats().committed()).isGreaterThanOrEqualTo(400);
+    final TableInfo accounts = h.catalog().table("bank", "accounts").orElseThrow();
+    assertThat(
+            CommittedRows.of(sim, accounts.id()).stream()
+                .map(r -> (BigDecimal) Rows.get(accounts, r, "balance"))
+                .reduce(BigDecimal.ZERO, BigDecimal::add))
+        .isEqualByComparingTo("10000.00");
+    StateAssertions.assertExpectedStateMatchesStorage(dir, sim);
+  }
+
+  private void awaitCommitted(final long n) {
+    while (sim.stats().committed() < n) {
+      sleep(1);
+    }
+  }
+
+  private static void sleep(final long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Test
   void oltpLeavesTheExpectedState() {
     run(new OltpWorkload(), SMALL.withTransactions(200));
 
