@@ -24,6 +24,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -67,6 +68,46 @@ class SimClusterConcurrencyTest {
   @AfterEach
   void tearDown() {
     h.close();
+  }
+
+  @Test
+  void shouldFailOneOfTwoDeadlockedTransactionsAtOnce() throws Exception {
+    sim.inTxn(
+        1,
+        txn -> {
+          final TableInfo t = txn.table(DB, "counter");
+          return txn.insert(t, Rows.of(t, "id", 2L, "n", 0L));
+        });
+    final CountDownLatch bothHoldOne = new CountDownLatch(2);
+    final ExecutorService pool = Executors.newFixedThreadPool(2);
+    final List<Future<String>> results = new ArrayList<>();
+    final long started = System.nanoTime();
+    for (long[] order : new long[][] {{1, 2}, {2, 1}}) {
+      results.add(
+          pool.submit(
+              () -> {
+                try (Txn txn = sim.begin()) {
+                  final TableInfo t = txn.table(DB, "counter");
+                  txn.getForUpdate(t, Rows.of(t, "id", order[0])).orElseThrow();
+                  bothHoldOne.countDown();
+                  bothHoldOne.await(5, TimeUnit.SECONDS);
+                  txn.getForUpdate(t, Rows.of(t, "id", order[1])).orElseThrow();
+                  txn.commit();
+                  return "committed";
+                } catch (WriteConflictException e) {
+                  return e.getMessage();
+                }
+              }));
+    }
+    final List<String> outcomes = new ArrayList<>();
+    for (Future<String> r : results) {
+      outcomes.add(r.get(10, TimeUnit.SECONDS));
+    }
+    pool.shutdown();
+
+    // The lock wait timeout is 5 s: the cycle was found, not waited out.
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+    assertThat(outcomes).anyMatch(o -> o.startsWith("Deadlock found"));
   }
 
   @Test
