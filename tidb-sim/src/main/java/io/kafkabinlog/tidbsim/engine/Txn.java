@@ -67,8 +67,10 @@ public final class Txn implements AutoCloseable {
     if (held != null) {
       return held;
     }
-    Lock lock = cluster.tableLocks().shared(found.id());
-    tableLocks.put(found.id(), lock);
+    if (!tableLocks.containsKey(found.id())) {
+      // Once per table: a second hold (after a refused first use) would never be released.
+      tableLocks.put(found.id(), cluster.tableLocks().shared(found.id()));
+    }
     TableInfo now = cluster.catalog().tableById(found.id()).orElse(null);
     if (now == null || cluster.tableChangedAfter(found.id(), schemaVersion)) {
       throw new WriteConflictException(

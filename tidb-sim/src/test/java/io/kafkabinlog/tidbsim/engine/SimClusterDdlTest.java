@@ -161,7 +161,10 @@ class SimClusterDdlTest {
     final Txn stale = sim.begin();
     sim.ddl(new DdlStatement.AddColumn(DB, "t", ColumnSpec.varchar("extra", 8).defaultValue("x")));
     assertThatThrownBy(() -> stale.table(DB, "t")).isInstanceOf(WriteConflictException.class);
+    // Asked again (an application that ignores the error), it neither succeeds nor leaks a lock.
+    assertThatThrownBy(() -> stale.table(DB, "t")).isInstanceOf(WriteConflictException.class);
     stale.close();
+    sim.ddl(new DdlStatement.AddColumn(DB, "t", ColumnSpec.integer("more")));
 
     final AtomicInteger attempts = new AtomicInteger();
     sim.inTxn(
