@@ -52,6 +52,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The sim against real etcd, its own PD over gRPC and two in-test pumps, running every workload
@@ -64,6 +66,7 @@ import org.junit.jupiter.api.io.TempDir;
 class TidbSimEndToEndIT {
   @RegisterExtension static final EtcdServiceExtension ETCD = new EtcdServiceExtension();
 
+  private static final Logger LOG = LoggerFactory.getLogger(TidbSimEndToEndIT.class);
   private static final String HOST = "127.0.0.1";
   private static final WorkloadOptions OPTIONS =
       WorkloadOptions.defaults().withThreads(4).withSeed(7);
@@ -194,6 +197,17 @@ class TidbSimEndToEndIT {
     try (Catalog history = Catalog.openReadOnly(dataDir)) {
       replayed = new BinlogOracle(history::historyJob, txnStatus).replay(acked);
     }
+
+    LOG.info(
+        "oracle: {} committed ({} resolved from txn status), {} rolled back; pumps p1 {} and p2 {}"
+            + " binlogs; sim: {}",
+        replayed.committed().size(),
+        replayed.resolved().size(),
+        replayed.rolledBack().size(),
+        p1.received().size(),
+        p2.received().size(),
+        sim.stats());
+    assertThat(p2.count(BinlogType.Prewrite)).as("prewrites on p2 before its crash").isPositive();
 
     final Map<String, List<String>> expectedTables =
         StateAssertions.expected(ExpectedStateLog.replay(dataDir));
