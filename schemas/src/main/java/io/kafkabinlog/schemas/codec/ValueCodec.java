@@ -365,6 +365,8 @@ public final class ValueCodec {
       case MysqlType.SET:
         if (v instanceof MysqlSet s) {
           return new Datum.Uint(s.bits());
+        } else if (v instanceof String s) {
+          return new Datum.Uint(setBits(s, ft));
         }
         return new Datum.Uint(((Number) v).longValue());
       case MysqlType.BIT:
@@ -399,6 +401,29 @@ public final class ValueCodec {
       default:
         throw new CodecException(-1, "unsupported column type " + tp);
     }
+  }
+
+  /** The bitmask of a SET value written as member names, {@code "a,b"} (as MySQL, any case). */
+  private static long setBits(String names, FieldType ft) {
+    long bits = 0;
+    if (names.isEmpty()) {
+      return bits;
+    }
+    List<String> elems = elems(ft);
+    for (String name : names.split(",", -1)) {
+      int i = -1;
+      for (int k = 0; k < elems.size(); k++) {
+        if (elems.get(k).equalsIgnoreCase(name)) {
+          i = k;
+          break;
+        }
+      }
+      if (i < 0 || i >= 64) {
+        throw new CodecException(-1, "unknown SET element " + name);
+      }
+      bits |= 1L << i;
+    }
+    return bits;
   }
 
   /** The datum of a clustered-PK handle column: like the row form, but TIME uses flag 7. */

@@ -197,6 +197,13 @@ class DatumVectorsTest {
     FieldType set = FieldType.withElems(MysqlType.SET, 0, List.of("e0", "e1", "e2"));
     assertThat(ValueCodec.decode(b("09 05"), set)).isEqualTo(new MysqlSet(5, List.of("e0", "e2")));
     assertThat(h(ValueCodec.encode(new MysqlSet(5, List.of("e0", "e2")), set))).isEqualTo("0905");
+    // Element names, as ENUM accepts them: "e0,e2" in any case and order, "" for the empty set.
+    assertThat(h(ValueCodec.encode("e2,E0", set))).isEqualTo("0905");
+    assertThat(h(ValueCodec.encode("", set))).isEqualTo("0900");
+    assertThat(h(ValueCodec.encode("e1", en))).isEqualTo("0902");
+    assertThatThrownBy(() -> ValueCodec.encode("e0,nope", set))
+        .isInstanceOf(CodecException.class)
+        .hasMessageContaining("unknown SET element nope");
     FieldType bit = FieldType.of(MysqlType.BIT, MysqlFlag.UNSIGNED, 8, 0, "binary");
     MysqlBit bv = (MysqlBit) ValueCodec.decode(b("09 41"), bit);
     assertThat(bv.value()).isEqualTo(0x41);

@@ -14,4 +14,11 @@ public final class DuplicateKeyException extends FatalBinlogException {
         ErrorCode.INTERNAL,
         "Duplicate entry for the primary key of table " + table.name().o() + ": " + row);
   }
+
+  /** A second row with the same values in the unique index {@code index}. */
+  public DuplicateKeyException(final TableInfo table, final String index, final SimRow row) {
+    super(
+        ErrorCode.INTERNAL,
+        "Duplicate entry for key '" + index + "' of table " + table.name().o() + ": " + row);
+  }
 }

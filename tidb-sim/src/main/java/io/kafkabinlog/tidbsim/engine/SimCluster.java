@@ -3,6 +3,7 @@ package io.kafkabinlog.tidbsim.engine;
 import com.google.protobuf.UnsafeByteOperations;
 import io.kafkabinlog.common.error.ErrorCode;
 import io.kafkabinlog.common.error.FatalBinlogException;
+import io.kafkabinlog.common.error.RetriableBinlogException;
 import io.kafkabinlog.common.tso.TimestampOracle;
 import io.kafkabinlog.schemas.binlog.Binlogs;
 import io.kafkabinlog.schemas.proto.binlog.Binlog;
@@ -38,6 +39,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +53,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class SimCluster {
   private static final Logger LOG = LoggerFactory.getLogger(SimCluster.class);
+
+  /** How long a started DDL job keeps retrying its remaining binlogs. */
+  static final Duration DDL_FINISH_TIMEOUT = Duration.ofSeconds(60);
+
+  private static final Duration DDL_RETRY_PAUSE = Duration.ofMillis(100);
 
   private final TimestampOracle tso;
   private final BinlogWriter binlog;
@@ -106,9 +113,12 @@ public final class SimCluster {
                         c.type().flag(), io.kafkabinlog.schemas.tableinfo.MysqlFlag.AUTO_INCREMENT))
             .findFirst();
     for (SimRow row : rows) {
-      target.put(
-          new TableRows.HandleKey(io.kafkabinlog.tidbsim.mutation.RecordKeys.handleKey(table, row)),
-          row);
+      TableRows.HandleKey handle =
+          new TableRows.HandleKey(io.kafkabinlog.tidbsim.mutation.RecordKeys.handleKey(table, row));
+      target.put(handle, row);
+      for (UniqueEntries.Entry e : UniqueEntries.of(table, row)) {
+        target.setUniqueOwner(e.key(), handle);
+      }
       autoInc.ifPresent(
           c -> {
             if (row.value(c.id()) instanceof Number n) {
@@ -130,7 +140,17 @@ public final class SimCluster {
 
   /** Begins a transaction: start_ts from the TSO, the current schema version. */
   public Txn begin() {
-    return new Txn(this, tso.getTimestamp(), catalog.schemaVersion());
+    return new Txn(this, beginTs(), catalog.schemaVersion());
+  }
+
+  /** A start_ts; a transaction that cannot get one failed (PD unreachable). */
+  private long beginTs() {
+    try {
+      return tso.getTimestamp();
+    } catch (RuntimeException e) {
+      stats.recordFailed();
+      throw e;
+    }
   }
 
   /**
@@ -183,29 +203,71 @@ public final class SimCluster {
 
   private Job runDdl(final DdlPlan plan) {
     List<Integer> states = plan.binlogSchemaStates();
-    Job job = null;
-    for (int i = 0; i < states.size(); i++) {
-      long startTs = tso.getTimestamp();
-      Binlog prewrite = Binlogs.ddl(startTs, plan.jobId(), states.get(i), plan.query());
-      try {
-        binlog.writePrewrite(prewrite);
-      } catch (RuntimeException e) {
-        if (job == null) {
-          catalog.abort(plan);
-        }
-        stats.recordFailed();
-        throw e;
-      }
-      long commitTs = tso.getTimestamp();
-      outcomes.recordCommitted(startTs, commitTs);
-      if (i == states.size() - 1) {
-        job = catalog.commit(plan, startTs, commitTs);
-        applyDdl(job);
-        expected.appendDdl(commitTs, job);
-        stats.recordDdl();
-      }
-      binlog.writeCommit(Binlogs.commitOf(prewrite, commitTs));
+    Job job;
+    try {
+      job = ddlBinlogTxn(plan, states.get(0), states.size() == 1);
+    } catch (RuntimeException e) {
+      catalog.abort(plan);
+      throw e;
     }
+    for (int i = 1; i < states.size(); i++) {
+      job = finishDdl(plan, states.get(i), i == states.size() - 1);
+    }
+    return job;
+  }
+
+  /**
+   * A later binlog of a job whose first binlog (DROP COLUMN's DeleteOnly) is already committed:
+   * like TiDB's DDL owner, the sim keeps trying, since a consumer waits for every job it saw a
+   * binlog of to appear in the history.
+   */
+  private Job finishDdl(final DdlPlan plan, final int state, final boolean finishes) {
+    long giveUp = System.nanoTime() + DDL_FINISH_TIMEOUT.toNanos();
+    while (true) {
+      try {
+        return ddlBinlogTxn(plan, state, finishes);
+      } catch (RetriableBinlogException e) {
+        if (System.nanoTime() - giveUp > 0) {
+          throw new FatalBinlogException(
+              ErrorCode.INTERNAL,
+              "DDL job "
+                  + plan.jobId()
+                  + " wrote its first binlog but could not finish within "
+                  + DDL_FINISH_TIMEOUT
+                  + " (PD or every pump unreachable): "
+                  + e.getMessage(),
+              e);
+        }
+        LOG.warn(
+            "DDL job {} cannot write its next binlog yet, retrying: {}",
+            plan.jobId(),
+            e.getMessage());
+        LockSupport.parkNanos(DDL_RETRY_PAUSE.toNanos());
+      }
+    }
+  }
+
+  /** One DDL binlog in its own transaction; with {@code finishes}, the job is committed in it. */
+  private Job ddlBinlogTxn(final DdlPlan plan, final int state, final boolean finishes) {
+    long startTs = beginTs();
+    Binlog prewrite = Binlogs.ddl(startTs, plan.jobId(), state, plan.query());
+    long commitTs;
+    try {
+      binlog.writePrewrite(prewrite);
+      commitTs = commitTsAfter(prewrite);
+    } catch (RuntimeException e) {
+      stats.recordFailed();
+      throw e;
+    }
+    outcomes.recordCommitted(startTs, commitTs);
+    Job job = null;
+    if (finishes) {
+      job = catalog.commit(plan, startTs, commitTs);
+      applyDdl(job);
+      expected.appendDdl(commitTs, job);
+      stats.recordDdl();
+    }
+    binlog.writeCommit(Binlogs.commitOf(prewrite, commitTs));
     return job;
   }
 
@@ -218,6 +280,9 @@ public final class SimCluster {
     } else if (plan.tableId() > 0) {
       ids.add(plan.tableId());
     }
+    // The table after the DDL too: TRUNCATE makes a new id, visible in the catalog before its
+    // storage exists, and a transaction must not use it until the job is finished.
+    plan.tableInfo().ifPresent(t -> ids.add(t.id()));
     return ids;
   }
 
@@ -282,13 +347,14 @@ public final class SimCluster {
     TxnMutationsBuilder m = txn.mutations();
     long startTs = txn.startTs();
     Binlog prewrite = Binlogs.prewrite(startTs, m.primaryKey(), m.build());
+    long commitTs;
     try {
       binlog.writePrewrite(prewrite);
+      commitTs = commitTsAfter(prewrite);
     } catch (RuntimeException e) {
       stats.recordFailed();
       throw e;
     }
-    long commitTs = tso.getTimestamp();
     if (!txnStatus.mayCommit(startTs, commitTs)) {
       // TiKV would have resolved the expired lock: the transaction is rolled back.
       outcomes.recordRolledBack(startTs);
@@ -305,6 +371,9 @@ public final class SimCluster {
       } else {
         rows.remove(w.getKey().handle());
       }
+    }
+    for (Map.Entry<RowLockKey, Optional<TableRows.HandleKey>> u : txn.uniqueWrites().entrySet()) {
+      storage.rows(u.getKey().tableId()).setUniqueOwner(u.getKey(), u.getValue().orElse(null));
     }
     expected.appendDml(commitTs, m.rowChanges());
     stats.recordCommitted(m.rowChanges().size());
@@ -464,6 +533,21 @@ public final class SimCluster {
         .mapToLong(TableRows.GeneratedIds::end)
         .max()
         .orElse(1);
+  }
+
+  /**
+   * The commit_ts of a transaction whose prewrite binlog was acknowledged. If PD gives none, the
+   * transaction fails as TiDB's 2PC does: rolled back (in the outcome log) and a Rollback binlog
+   * sent to the pump of its prewrite, so the pump need not wait for the lock to expire.
+   */
+  private long commitTsAfter(final Binlog prewrite) {
+    try {
+      return tso.getTimestamp();
+    } catch (RuntimeException e) {
+      outcomes.recordRolledBack(prewrite.getStartTs());
+      binlog.writeCommit(Binlogs.rollbackOf(prewrite));
+      throw e;
+    }
   }
 
   boolean tableChangedAfter(final long tableId, final long schemaVersion) {

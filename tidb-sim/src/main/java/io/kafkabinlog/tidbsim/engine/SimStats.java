@@ -52,7 +52,7 @@ public final class SimStats {
     return rolledBack.sum();
   }
 
-  /** Transactions failed because no pump took their prewrite binlog. */
+  /** Transactions failed because PD gave no TSO or no pump took their prewrite binlog. */
   public long failed() {
     return failed.sum();
   }

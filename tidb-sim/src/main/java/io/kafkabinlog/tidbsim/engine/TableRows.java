@@ -16,6 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class TableRows {
   private final ConcurrentHashMap<HandleKey, SimRow> rows = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<RowLockTable.RowLockKey, HandleKey> uniqueOwners =
+      new ConcurrentHashMap<>();
   private final AtomicLong autoIncrement = new AtomicLong();
   private final AtomicLong rowIds = new AtomicLong();
   private final List<GeneratedIds> generated = new CopyOnWriteArrayList<>();
@@ -41,6 +43,20 @@ final class TableRows {
 
   void remove(final HandleKey key) {
     rows.remove(key);
+  }
+
+  /** The handle of the row holding a unique index entry, or null. */
+  HandleKey uniqueOwner(final RowLockTable.RowLockKey entry) {
+    return uniqueOwners.get(entry);
+  }
+
+  /** Records (or with a null owner, removes) a unique index entry; the caller holds its lock. */
+  void setUniqueOwner(final RowLockTable.RowLockKey entry, final HandleKey owner) {
+    if (owner == null) {
+      uniqueOwners.remove(entry);
+    } else {
+      uniqueOwners.put(entry, owner);
+    }
   }
 
   int size() {

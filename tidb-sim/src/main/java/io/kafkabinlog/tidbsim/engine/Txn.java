@@ -3,6 +3,7 @@ package io.kafkabinlog.tidbsim.engine;
 import io.kafkabinlog.common.error.ErrorCode;
 import io.kafkabinlog.common.error.FatalBinlogException;
 import io.kafkabinlog.schemas.tableinfo.ColumnInfo;
+import io.kafkabinlog.schemas.tableinfo.IndexInfo;
 import io.kafkabinlog.schemas.tableinfo.MysqlFlag;
 import io.kafkabinlog.schemas.tableinfo.TableInfo;
 import io.kafkabinlog.tidbsim.engine.RowLockTable.RowLockKey;
@@ -31,6 +32,7 @@ public final class Txn implements AutoCloseable {
   private final long schemaVersion;
   private final TxnMutationsBuilder mutations;
   private final Map<RowLockKey, Optional<SimRow>> writes = new LinkedHashMap<>();
+  private final Map<RowLockKey, Optional<HandleKey>> uniqueWrites = new LinkedHashMap<>();
   private final List<RowLockKey> locks = new ArrayList<>();
   private final Map<Long, Lock> tableLocks = new HashMap<>();
   private final Map<Long, TableInfo> tables = new HashMap<>();
@@ -67,8 +69,10 @@ public final class Txn implements AutoCloseable {
     if (held != null) {
       return held;
     }
-    Lock lock = cluster.tableLocks().shared(found.id());
-    tableLocks.put(found.id(), lock);
+    if (!tableLocks.containsKey(found.id())) {
+      // Once per table: a second hold (after a refused first use) would never be released.
+      tableLocks.put(found.id(), cluster.tableLocks().shared(found.id()));
+    }
     TableInfo now = cluster.catalog().tableById(found.id()).orElse(null);
     if (now == null || cluster.tableChangedAfter(found.id(), schemaVersion)) {
       throw new WriteConflictException(
@@ -98,18 +102,26 @@ public final class Txn implements AutoCloseable {
     return now;
   }
 
-  /** The row with the key of {@code keyRow} (its primary key, or its row id), locked for update. */
+  /**
+   * The row with the key of {@code keyRow} (its primary key, or its row id), locked for update. In
+   * a table keyed by {@code _tidb_rowid}, a row without row id is looked up by its primary key.
+   */
   public Optional<SimRow> getForUpdate(final TableInfo table, final SimRow keyRow) {
-    RowLockKey key = lockKey(table, keyRow);
-    lock(key);
-    return read(table, key);
+    TableInfo t = held(table);
+    Optional<RowLockKey> key = rowKeyOf(t, keyRow);
+    if (key.isEmpty()) {
+      return Optional.empty();
+    }
+    lock(key.get());
+    return read(t, key.get());
   }
 
   /**
    * Inserts a row: omitted columns take their default, an AUTO_INCREMENT column without a value and
    * the hidden row id are allocated. Returns the row as stored.
    *
-   * @throws DuplicateKeyException if a row with the same primary key exists
+   * @throws DuplicateKeyException if a row with the same primary key, or the same values in a
+   *     unique index, exists
    */
   public SimRow insert(final TableInfo table, final SimRow row) {
     TableInfo t = held(table);
@@ -119,13 +131,18 @@ public final class Txn implements AutoCloseable {
       if (!c.isPublic() || c.isGenerated()) {
         continue;
       }
-      Object v = row.has(c.id()) ? row.value(c.id()) : ColumnDefaults.insertDefault(c);
+      Object v;
       if (MysqlFlag.has(c.type().flag(), MysqlFlag.AUTO_INCREMENT)) {
-        if (v == null) {
+        // Omitted, NULL and 0 all take the next value (MySQL's default SQL mode, and TiDB's).
+        Object given = row.value(c.id());
+        if (given == null || ((Number) given).longValue() == 0) {
           v = rows.nextAutoIncrement();
         } else {
-          rows.observeExplicitAutoIncrement(((Number) v).longValue());
+          v = given;
+          rows.observeExplicitAutoIncrement(((Number) given).longValue());
         }
+      } else {
+        v = row.has(c.id()) ? row.value(c.id()) : ColumnDefaults.insertDefault(c);
       }
       values.put(c.id(), v);
     }
@@ -139,8 +156,11 @@ public final class Txn implements AutoCloseable {
     if (read(t, key).isPresent()) {
       throw new DuplicateKeyException(t, full);
     }
+    List<UniqueEntries.Entry> entries = UniqueEntries.of(t, full);
+    checkUnique(t, entries, full, key.handle(), null);
     mutations.insert(t, full);
     writes.put(key, Optional.of(full));
+    entries.forEach(e -> uniqueWrites.put(e.key(), Optional.of(key.handle())));
     return full;
   }
 
@@ -150,7 +170,9 @@ public final class Txn implements AutoCloseable {
    */
   public SimRow update(final TableInfo table, final SimRow oldRow, final SimRow newRow) {
     TableInfo t = held(table);
-    RowLockKey oldKey = lockKey(t, oldRow);
+    RowLockKey oldKey =
+        rowKeyOf(t, oldRow)
+            .orElseThrow(() -> new IllegalStateException("update of a missing row " + oldRow));
     lock(oldKey);
     SimRow current =
         read(t, oldKey)
@@ -169,24 +191,43 @@ public final class Txn implements AutoCloseable {
       if (read(t, newKey).isPresent()) {
         throw new DuplicateKeyException(t, next);
       }
+    }
+    List<UniqueEntries.Entry> oldEntries = UniqueEntries.of(t, current);
+    List<UniqueEntries.Entry> newEntries = UniqueEntries.of(t, next);
+    for (UniqueEntries.Entry e : oldEntries) {
+      lock(e.key());
+    }
+    checkUnique(t, newEntries, next, newKey.handle(), oldKey.handle());
+    // Checked: only now change the transaction's view, so a refused update leaves no trace.
+    if (!newKey.equals(oldKey)) {
       writes.put(oldKey, Optional.empty());
     }
     mutations.update(t, current, next);
     writes.put(newKey, Optional.of(next));
+    oldEntries.forEach(e -> uniqueWrites.put(e.key(), Optional.empty()));
+    newEntries.forEach(e -> uniqueWrites.put(e.key(), Optional.of(newKey.handle())));
     return next;
   }
 
   /** Deletes the row with the key of {@code keyRow}; false if there is none. */
   public boolean delete(final TableInfo table, final SimRow keyRow) {
     TableInfo t = held(table);
-    RowLockKey key = lockKey(t, keyRow);
+    Optional<RowLockKey> found = rowKeyOf(t, keyRow);
+    if (found.isEmpty()) {
+      return false;
+    }
+    RowLockKey key = found.get();
     lock(key);
     Optional<SimRow> current = read(t, key);
     if (current.isEmpty()) {
       return false;
     }
+    List<UniqueEntries.Entry> entries = UniqueEntries.of(t, current.get());
+    // Locked as TiDB locks the index keys of a deleted row: an insert of the same values waits.
+    entries.forEach(e -> lock(e.key()));
     mutations.delete(t, current.get());
     writes.put(key, Optional.empty());
+    entries.forEach(e -> uniqueWrites.put(e.key(), Optional.empty()));
     return true;
   }
 
@@ -228,6 +269,66 @@ public final class Txn implements AutoCloseable {
     return writes;
   }
 
+  /** Unique index entries to apply: each with the handle of its new row, or empty (freed). */
+  Map<RowLockKey, Optional<HandleKey>> uniqueWrites() {
+    return uniqueWrites;
+  }
+
+  /**
+   * Locks the unique entries a row is about to take and refuses one held by another row (a row
+   * other than {@code handle}, and other than {@code movingFrom}, the row an update replaces).
+   */
+  private void checkUnique(
+      final TableInfo t,
+      final List<UniqueEntries.Entry> entries,
+      final SimRow row,
+      final HandleKey handle,
+      final HandleKey movingFrom) {
+    for (UniqueEntries.Entry e : entries) {
+      lock(e.key());
+      Optional<HandleKey> owner = uniqueOwner(t, e.key());
+      if (owner.isPresent() && !owner.get().equals(handle) && !owner.get().equals(movingFrom)) {
+        throw new DuplicateKeyException(t, e.index().idxName().o(), row);
+      }
+    }
+  }
+
+  /** The handle of the row holding a unique entry, as this transaction sees it. */
+  private Optional<HandleKey> uniqueOwner(final TableInfo t, final RowLockKey entry) {
+    Optional<HandleKey> own = uniqueWrites.get(entry);
+    if (own != null) {
+      return own;
+    }
+    return Optional.ofNullable(cluster.storage().rows(t.id()).uniqueOwner(entry));
+  }
+
+  /**
+   * The row key of {@code keyRow}: from its handle; or, for a row without row id in a table keyed
+   * by {@code _tidb_rowid}, through its primary key's index entry (locked, as TiDB locks the index
+   * key of a point get); empty if no row has that primary key.
+   */
+  private Optional<RowLockKey> rowKeyOf(final TableInfo t, final SimRow keyRow) {
+    if (!t.hasHiddenRowId() || keyRow.rowId() != SimRow.NO_ROW_ID) {
+      return Optional.of(lockKey(t, keyRow));
+    }
+    IndexInfo pk =
+        t.primaryIndex()
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "table "
+                            + t.name().o()
+                            + " has no primary key: name its rows by their _tidb_rowid"));
+    byte[] values = RecordKeys.uniqueKey(t, pk, keyRow);
+    if (values == null) {
+      throw new IllegalArgumentException(
+          "the primary key of table " + t.name().o() + " is missing from " + keyRow);
+    }
+    RowLockKey entry = RowLockKey.uniqueEntry(t.id(), pk.id(), new HandleKey(values));
+    lock(entry);
+    return uniqueOwner(t, entry).map(h -> RowLockKey.row(t.id(), h));
+  }
+
   private TableInfo held(final TableInfo table) {
     ensureOpen();
     TableInfo t = tables.get(table.id());
@@ -240,7 +341,7 @@ public final class Txn implements AutoCloseable {
 
   private RowLockKey lockKey(final TableInfo table, final SimRow row) {
     TableInfo t = held(table);
-    return new RowLockKey(t.id(), new HandleKey(RecordKeys.handleKey(t, row)));
+    return RowLockKey.row(t.id(), new HandleKey(RecordKeys.handleKey(t, row)));
   }
 
   private void lock(final RowLockKey key) {

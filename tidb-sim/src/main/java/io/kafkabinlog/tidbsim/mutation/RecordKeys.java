@@ -136,6 +136,24 @@ public final class RecordKeys {
     return out;
   }
 
+  /**
+   * The encoded values of a row in a unique index (prefix columns truncated, strings replaced by
+   * their collation key), or null when one of them is NULL: NULLs never collide in a unique index.
+   */
+  public static byte[] uniqueKey(final TableInfo table, final IndexInfo index, final SimRow row) {
+    ByteWriter w = new ByteWriter();
+    for (IndexColumn ic : index.idxCols()) {
+      ColumnInfo col = table.cols().get(ic.offset());
+      Object v = row.value(col.id());
+      if (v == null) {
+        return null;
+      }
+      DatumCodec.encodeKey(
+          ValueCodec.toHandleDatum(keyValue(v, col, ic.length(), table), col.type()), w);
+    }
+    return w.toByteArray();
+  }
+
   private static Object keyValue(
       final Object v, final ColumnInfo col, final int prefixLength, final TableInfo table) {
     FieldType ft = col.type();
@@ -161,7 +179,7 @@ public final class RecordKeys {
       return trimTrailingSpaces(s);
     }
     throw new IllegalArgumentException(
-        "tidb-sim builds clustered keys only on binary and *_bin string columns; column "
+        "tidb-sim builds clustered and unique keys only on binary and *_bin string columns; column "
             + col.name().o()
             + " of table "
             + name(table)

@@ -17,13 +17,15 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Schema changes interleaved with DML: session 0 runs a cycle of DDL jobs (create table, add column
  * with a default, modify column, drop column, rename table, truncate table, drop table, create and
- * drop database) with DML between them; the other sessions keep writing to whatever tables exist,
- * so transactions race the DDL jobs (the sim orders them with table locks and TiDB's "Information
+ * drop database) with DML between them; the other sessions keep writing to whatever tables exist
+ * (at least the table {@value #BASE_TABLE}, created first and never changed by DDL), so
+ * transactions race the DDL jobs (the sim orders them with table locks and TiDB's "Information
  * schema is changed" retry).
  */
 public final class DdlWorkload implements Workload {
   static final String DATABASE = "ddl";
   private static final int STEPS = 9;
+  static final String BASE_TABLE = "base";
 
   private final AtomicLong sequence = new AtomicLong();
 
@@ -35,7 +37,8 @@ public final class DdlWorkload implements Workload {
   @Override
   public void run(final SimCluster sim, final WorkloadOptions options, final Progress progress) {
     String db = options.databaseOr(DATABASE);
-    Schemas.ensureDatabase(sim, db);
+    // Without a table from the start, the DML sessions would spend their transactions on nothing.
+    Schemas.ensureTable(sim, db, spec(BASE_TABLE), null);
     // Names and ids of this run never collide with an earlier run's on the same data directory.
     long runId = sim.catalog().lastGlobalId();
     sequence.set(runId * 1_000_000L);
@@ -76,8 +79,8 @@ public final class DdlWorkload implements Workload {
       }
       case 6 -> {
         String other = db + "_extra" + runId + "_" + cycle;
-        sim.ddl(new DdlStatement.CreateDatabase(other));
-        sim.ddl(new DdlStatement.CreateTable(other, spec("side")));
+        // Idempotent: a step that failed half-way (PD or pumps away) is run again.
+        Schemas.ensureTable(sim, other, spec("side"), null);
         sim.inTxn(10, txn -> insertInto(txn, other, "side", r));
       }
       case 7 -> sim.ddl(new DdlStatement.DropDatabase(db + "_extra" + runId + "_" + cycle));
