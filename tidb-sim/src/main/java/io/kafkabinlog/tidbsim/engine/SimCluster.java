@@ -377,16 +377,24 @@ public final class SimCluster {
     }
     expected.appendDml(commitTs, m.rowChanges());
     stats.recordCommitted(m.rowChanges().size());
-    if (faults.crashAfterPrewrite(startTs)) {
+    sendCommitBinlog(prewrite, commitTs);
+    return commitTs;
+  }
+
+  /**
+   * Sends the commit binlog of a committed transaction, asynchronously, unless the fault switch
+   * makes the sim "crash" first (then the pump must resolve the transaction from the txn status).
+   */
+  private void sendCommitBinlog(final Binlog prewrite, final long commitTs) {
+    if (faults.crashAfterPrewrite(prewrite.getStartTs())) {
       stats.recordCrashed();
       LOG.warn(
           "fault switch: transaction start_ts={} commit_ts={} committed without its commit binlog",
-          startTs,
+          prewrite.getStartTs(),
           commitTs);
-      return commitTs;
+      return;
     }
     binlog.writeCommit(Binlogs.commitOf(prewrite, commitTs));
-    return commitTs;
   }
 
   /**
@@ -476,15 +484,7 @@ public final class SimCluster {
       stats.recordCommitted(insert.count());
       GeneratedCommit done =
           new GeneratedCommit(startTs, commitTs, table.id(), insert.count(), size);
-      if (faults.crashAfterPrewrite(startTs)) {
-        stats.recordCrashed();
-        LOG.warn(
-            "fault switch: transaction start_ts={} commit_ts={} committed without its commit binlog",
-            startTs,
-            commitTs);
-        return done;
-      }
-      binlog.writeCommit(Binlogs.commitOf(withoutValue, commitTs));
+      sendCommitBinlog(withoutValue, commitTs);
       return done;
     } finally {
       heartbeat.shutdownNow();
