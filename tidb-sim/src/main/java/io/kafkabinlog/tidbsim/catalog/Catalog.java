@@ -9,11 +9,10 @@ import io.kafkabinlog.schemas.tableinfo.HistoryInfo;
 import io.kafkabinlog.schemas.tableinfo.Job;
 import io.kafkabinlog.schemas.tableinfo.JobState;
 import io.kafkabinlog.schemas.tableinfo.TableInfo;
+import io.kafkabinlog.tidbsim.datadir.WriterLock;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,8 +23,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,19 +70,11 @@ public final class Catalog implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Catalog.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /**
-   * Directories whose lock this JVM holds. Checked before touching the lock file: closing a second
-   * channel on a file releases the process's lock on it (POSIX record locks), so a failed second
-   * open in the same JVM must not open the file at all.
-   */
-  private static final Set<Path> LOCKED_IN_THIS_JVM = ConcurrentHashMap.newKeySet();
-
   private final Path dataDir;
   private final boolean readOnly;
   private final Clock clock;
   private final DdlHistoryFile history;
-  private final FileChannel lockChannel;
-  private final FileLock lock;
+  private final WriterLock writerLock;
   private final SchemaModel model = new SchemaModel();
   private final List<Job> jobs = new ArrayList<>();
   private volatile CatalogSnapshot snapshot;
@@ -98,14 +87,12 @@ public final class Catalog implements AutoCloseable {
       final boolean readOnly,
       final Clock clock,
       final DdlHistoryFile history,
-      final FileChannel lockChannel,
-      final FileLock lock) {
+      final WriterLock writerLock) {
     this.dataDir = dataDir;
     this.readOnly = readOnly;
     this.clock = clock;
     this.history = history;
-    this.lockChannel = lockChannel;
-    this.lock = lock;
+    this.writerLock = writerLock;
     this.snapshot = model.snapshot();
   }
 
@@ -122,19 +109,11 @@ public final class Catalog implements AutoCloseable {
    *     directory; MALFORMED_INPUT if the history cannot be read
    */
   public static Catalog open(final Path dataDir, final Clock clock) {
-    FileChannel lockChannel = null;
-    final Path lockKey = dataDir.toAbsolutePath().normalize();
-    if (!LOCKED_IN_THIS_JVM.add(lockKey)) {
-      throw alreadyOpen(dataDir);
-    }
+    WriterLock writerLock = null;
     try {
-      Files.createDirectories(dataDir);
-      lockChannel =
-          FileChannel.open(
-              dataDir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-      final FileLock lock = tryLock(lockChannel, dataDir);
+      writerLock = WriterLock.acquire(dataDir, LOCK_FILE, () -> alreadyOpen(dataDir));
       final DdlHistoryFile history = DdlHistoryFile.openForWrite(dataDir.resolve(HISTORY_FILE));
-      final Catalog catalog = new Catalog(dataDir, false, clock, history, lockChannel, lock);
+      final Catalog catalog = new Catalog(dataDir, false, clock, history, writerLock);
       catalog.replayNewLines();
       history.truncateTornTail();
       catalog.lastGlobalId =
@@ -147,13 +126,11 @@ public final class Catalog implements AutoCloseable {
           catalog.lastGlobalId);
       return catalog;
     } catch (IOException e) {
-      closeQuietly(lockChannel);
-      LOCKED_IN_THIS_JVM.remove(lockKey);
+      closeQuietly(writerLock);
       throw new FatalBinlogException(
           ErrorCode.INTERNAL, "cannot open the catalog in " + dataDir + ": " + e, e);
     } catch (RuntimeException e) {
-      closeQuietly(lockChannel);
-      LOCKED_IN_THIS_JVM.remove(lockKey);
+      closeQuietly(writerLock);
       throw e;
     }
   }
@@ -169,7 +146,6 @@ public final class Catalog implements AutoCloseable {
             true,
             Clock.systemUTC(),
             DdlHistoryFile.openForRead(dataDir.resolve(HISTORY_FILE)),
-            null,
             null);
     catalog.refresh();
     return catalog;
@@ -361,17 +337,7 @@ public final class Catalog implements AutoCloseable {
     }
     closed = true;
     history.close();
-    if (lock != null) {
-      try {
-        lock.release();
-      } catch (IOException e) {
-        LOG.warn("cannot release {}", dataDir.resolve(LOCK_FILE), e);
-      }
-    }
-    closeQuietly(lockChannel);
-    if (!readOnly) {
-      LOCKED_IN_THIS_JVM.remove(dataDir.toAbsolutePath().normalize());
-    }
+    closeQuietly(writerLock);
   }
 
   private void replayNewLines() throws IOException {
@@ -435,20 +401,6 @@ public final class Catalog implements AutoCloseable {
     return node.path("last_global_id").asLong(0);
   }
 
-  private static FileLock tryLock(final FileChannel channel, final Path dataDir)
-      throws IOException {
-    FileLock lock;
-    try {
-      lock = channel.tryLock();
-    } catch (OverlappingFileLockException e) {
-      lock = null;
-    }
-    if (lock == null) {
-      throw alreadyOpen(dataDir);
-    }
-    return lock;
-  }
-
   private static FatalBinlogException alreadyOpen(final Path dataDir) {
     return new FatalBinlogException(
         ErrorCode.CONFIG_INVALID,
@@ -458,13 +410,9 @@ public final class Catalog implements AutoCloseable {
             + " directory or open it read-only");
   }
 
-  private static void closeQuietly(final FileChannel ch) {
-    if (ch != null) {
-      try {
-        ch.close();
-      } catch (IOException e) {
-        LOG.debug("close failed", e);
-      }
+  private static void closeQuietly(final WriterLock writerLock) {
+    if (writerLock != null) {
+      writerLock.close();
     }
   }
 }

@@ -2,20 +2,17 @@ package io.kafkabinlog.tidbsim.txn;
 
 import io.kafkabinlog.common.error.ErrorCode;
 import io.kafkabinlog.common.error.FatalBinlogException;
+import io.kafkabinlog.tidbsim.datadir.WriterLock;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,15 +38,11 @@ public final class TxnOutcomeLog implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TxnOutcomeLog.class);
   private static final int SCAN_CHUNK_RECORDS = 4096;
 
-  /** See Catalog: a failed second open in this JVM must not touch (and so unlock) the lock file. */
-  private static final Set<Path> LOCKED_IN_THIS_JVM = ConcurrentHashMap.newKeySet();
-
   private final Path dir;
   private final Path file;
   private final boolean writable;
   private final boolean fsync;
-  private final FileChannel lockChannel;
-  private final FileLock lock;
+  private final WriterLock writerLock;
   private FileChannel channel;
 
   private final Object queueLock = new Object();
@@ -67,15 +60,13 @@ public final class TxnOutcomeLog implements AutoCloseable {
       final boolean writable,
       final boolean fsync,
       final FileChannel channel,
-      final FileChannel lockChannel,
-      final FileLock lock) {
+      final WriterLock writerLock) {
     this.dir = dir;
     this.file = dir.resolve(FILE);
     this.writable = writable;
     this.fsync = fsync;
     this.channel = channel;
-    this.lockChannel = lockChannel;
-    this.lock = lock;
+    this.writerLock = writerLock;
   }
 
   /** Opens the log for appending, without fsync (survives a crash of this process). */
@@ -88,33 +79,17 @@ public final class TxnOutcomeLog implements AutoCloseable {
    * write to disk. Drops a torn or unreadable tail left by a crash.
    */
   public static TxnOutcomeLog open(final Path dataDir, final boolean fsync) {
-    final Path key = dataDir.toAbsolutePath().normalize();
-    if (!LOCKED_IN_THIS_JVM.add(key)) {
-      throw alreadyOpen(dataDir);
-    }
-    FileChannel lockChannel = null;
+    WriterLock writerLock = null;
     FileChannel channel = null;
     try {
-      Files.createDirectories(dataDir);
-      lockChannel =
-          FileChannel.open(
-              dataDir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-      FileLock lock;
-      try {
-        lock = lockChannel.tryLock();
-      } catch (OverlappingFileLockException e) {
-        lock = null;
-      }
-      if (lock == null) {
-        throw alreadyOpen(dataDir);
-      }
+      writerLock = WriterLock.acquire(dataDir, LOCK_FILE, () -> alreadyOpen(dataDir));
       channel =
           FileChannel.open(
               dataDir.resolve(FILE),
               StandardOpenOption.CREATE,
               StandardOpenOption.READ,
               StandardOpenOption.WRITE);
-      final TxnOutcomeLog log = new TxnOutcomeLog(dataDir, true, fsync, channel, lockChannel, lock);
+      final TxnOutcomeLog log = new TxnOutcomeLog(dataDir, true, fsync, channel, writerLock);
       log.writePosition = log.validLength();
       if (channel.size() > log.writePosition) {
         LOG.warn(
@@ -126,22 +101,24 @@ public final class TxnOutcomeLog implements AutoCloseable {
       }
       return log;
     } catch (IOException e) {
-      closeQuietly(channel);
-      closeQuietly(lockChannel);
-      LOCKED_IN_THIS_JVM.remove(key);
+      WriterLock.closeQuietly(channel);
+      if (writerLock != null) {
+        writerLock.close();
+      }
       throw new FatalBinlogException(
           ErrorCode.INTERNAL, "cannot open " + dataDir.resolve(FILE) + ": " + e, e);
     } catch (RuntimeException e) {
-      closeQuietly(channel);
-      closeQuietly(lockChannel);
-      LOCKED_IN_THIS_JVM.remove(key);
+      WriterLock.closeQuietly(channel);
+      if (writerLock != null) {
+        writerLock.close();
+      }
       throw e;
     }
   }
 
   /** Opens the log for lookups only; the file need not exist yet. */
   public static TxnOutcomeLog openReadOnly(final Path dataDir) {
-    return new TxnOutcomeLog(dataDir, false, false, null, null, null);
+    return new TxnOutcomeLog(dataDir, false, false, null, null);
   }
 
   public Path file() {
@@ -280,15 +257,9 @@ public final class TxnOutcomeLog implements AutoCloseable {
       closed = true;
     }
     synchronized (flushLock) {
-      closeQuietly(channel);
-      if (lock != null) {
-        try {
-          lock.release();
-        } catch (IOException e) {
-          LOG.warn("cannot release {}", dir.resolve(LOCK_FILE), e);
-        }
-        closeQuietly(lockChannel);
-        LOCKED_IN_THIS_JVM.remove(dir.toAbsolutePath().normalize());
+      WriterLock.closeQuietly(channel);
+      if (writerLock != null) {
+        writerLock.close();
       }
     }
   }
@@ -363,15 +334,5 @@ public final class TxnOutcomeLog implements AutoCloseable {
             + dataDir
             + " is already open for writing by another process; use another data directory or"
             + " open it read-only");
-  }
-
-  private static void closeQuietly(final FileChannel ch) {
-    if (ch != null) {
-      try {
-        ch.close();
-      } catch (IOException e) {
-        LOG.debug("close failed", e);
-      }
-    }
   }
 }
