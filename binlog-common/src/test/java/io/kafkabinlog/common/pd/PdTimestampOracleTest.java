@@ -20,19 +20,16 @@ import io.kafkabinlog.schemas.proto.pd.ResponseHeader;
 import io.kafkabinlog.schemas.proto.pd.Timestamp;
 import io.kafkabinlog.schemas.proto.pd.TsoRequest;
 import io.kafkabinlog.schemas.proto.pd.TsoResponse;
+import io.kafkabinlog.testkit.ConcurrentCalls;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Queue;
-import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -64,37 +61,16 @@ class PdTimestampOracleTest {
 
     final int threads = 8;
     final int perThread = 300;
-    final ExecutorService pool = Executors.newFixedThreadPool(threads);
-    final List<Future<long[]>> results = new ArrayList<>();
-    for (int t = 0; t < threads; t++) {
-      results.add(
-          pool.submit(
-              () -> {
-                final long[] got = new long[perThread];
-                for (int i = 0; i < perThread; i++) {
-                  got[i] = oracle.getTimestamp();
-                }
-                return got;
-              }));
-    }
-    final Set<Long> all = new HashSet<>();
-    for (final Future<long[]> result : results) {
-      final long[] got = result.get();
-      for (int i = 1; i < got.length; i++) {
-        assertThat(got[i]).isGreaterThan(got[i - 1]);
-      }
-      for (final long tso : got) {
-        all.add(tso);
-      }
-    }
-    pool.shutdown();
+    final long[] all =
+        ConcurrentCalls.sortedDistinct(
+            ConcurrentCalls.strictlyIncreasingPerThread(threads, perThread, oracle::getTimestamp));
 
     // Every value PD handed out (1..N at one physical ms) was used exactly once.
     assertThat(all).hasSize(threads * perThread);
-    assertThat(all.stream().mapToLong(Tso::logical).min().getAsLong()).isEqualTo(1);
-    assertThat(all.stream().mapToLong(Tso::logical).max().getAsLong())
+    assertThat(Arrays.stream(all).map(Tso::logical).min().getAsLong()).isEqualTo(1);
+    assertThat(Arrays.stream(all).map(Tso::logical).max().getAsLong())
         .isEqualTo(threads * perThread);
-    assertThat(all).allMatch(tso -> Tso.physicalMillis(tso) == PHYSICAL);
+    assertThat(Arrays.stream(all).allMatch(tso -> Tso.physicalMillis(tso) == PHYSICAL)).isTrue();
     assertThat(pd.maxCount.get()).as("callers were coalesced").isGreaterThan(1);
     assertThat(pd.requestClusterIds).containsOnly(CLUSTER_ID);
   }

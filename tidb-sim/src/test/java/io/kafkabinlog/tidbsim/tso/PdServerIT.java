@@ -18,16 +18,13 @@ import io.kafkabinlog.schemas.proto.pd.PDGrpc;
 import io.kafkabinlog.schemas.proto.pd.RequestHeader;
 import io.kafkabinlog.schemas.proto.pd.TsoRequest;
 import io.kafkabinlog.schemas.proto.pd.TsoResponse;
+import io.kafkabinlog.testkit.ConcurrentCalls;
 import io.kafkabinlog.testkit.EtcdServiceExtension;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -66,34 +63,10 @@ class PdServerIT {
         own(PdTimestampOracle.connect(List.of(URI.create(server.url()))));
     assertThat(oracle.clusterId()).isEqualTo(server.clusterId());
 
-    final int threads = 4;
-    final int perThread = 250_000;
-    final ExecutorService pool = Executors.newFixedThreadPool(threads);
-    final List<Future<long[]>> results = new ArrayList<>();
-    for (int t = 0; t < threads; t++) {
-      results.add(
-          pool.submit(
-              () -> {
-                final long[] got = new long[perThread];
-                for (int i = 0; i < perThread; i++) {
-                  got[i] = oracle.getTimestamp();
-                }
-                return got;
-              }));
-    }
-    final long[] all = new long[threads * perThread];
-    for (int t = 0; t < threads; t++) {
-      final long[] got = results.get(t).get();
-      for (int i = 1; i < got.length; i++) {
-        assertThat(got[i]).as("thread %d, call %d", t, i).isGreaterThan(got[i - 1]);
-      }
-      System.arraycopy(got, 0, all, t * perThread, perThread);
-    }
-    pool.shutdown();
-    Arrays.sort(all);
-    for (int i = 1; i < all.length; i++) {
-      assertThat(all[i]).as("no TSO twice").isNotEqualTo(all[i - 1]);
-    }
+    // 1M calls from 4 threads over gRPC: each thread's TSOs increase, none is handed out twice.
+    final long[] all =
+        ConcurrentCalls.sortedDistinct(
+            ConcurrentCalls.strictlyIncreasingPerThread(4, 250_000, oracle::getTimestamp));
     final long highest = all[all.length - 1];
 
     // Restart on the same etcd root and port: same cluster, only larger TSOs, same client.

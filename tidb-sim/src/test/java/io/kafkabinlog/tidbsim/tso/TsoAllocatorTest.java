@@ -6,13 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.kafkabinlog.common.error.ErrorCode;
 import io.kafkabinlog.common.error.RetriableBinlogException;
 import io.kafkabinlog.common.tso.Tso;
+import io.kafkabinlog.testkit.ConcurrentCalls;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -28,35 +23,9 @@ class TsoAllocatorTest {
   @Test
   void shouldBeStrictlyIncreasingAcrossAMillionCallsFromFourThreads() throws Exception {
     final TsoAllocator allocator = TsoAllocator.start(store);
-    final int threads = 4;
-    final int perThread = 250_000;
-    final ExecutorService pool = Executors.newFixedThreadPool(threads);
-    final List<Future<long[]>> results = new ArrayList<>();
-    for (int t = 0; t < threads; t++) {
-      results.add(
-          pool.submit(
-              () -> {
-                final long[] got = new long[perThread];
-                for (int i = 0; i < perThread; i++) {
-                  got[i] = allocator.allocate();
-                }
-                return got;
-              }));
-    }
-    final long[] all = new long[threads * perThread];
-    for (int t = 0; t < threads; t++) {
-      final long[] got = results.get(t).get();
-      for (int i = 1; i < got.length; i++) {
-        assertThat(got[i]).as("thread %d, call %d", t, i).isGreaterThan(got[i - 1]);
-      }
-      System.arraycopy(got, 0, all, t * perThread, perThread);
-    }
-    pool.shutdown();
-
-    Arrays.sort(all);
-    for (int i = 1; i < all.length; i++) {
-      assertThat(all[i]).as("no TSO twice").isNotEqualTo(all[i - 1]);
-    }
+    final long[] all =
+        ConcurrentCalls.sortedDistinct(
+            ConcurrentCalls.strictlyIncreasingPerThread(4, 250_000, allocator::allocate));
     assertThat(Tso.physicalMillis(all[all.length - 1])).isLessThan(store.load());
   }
 
