@@ -18,10 +18,10 @@ import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.support.CloseableClient;
 import io.grpc.stub.StreamObserver;
-import io.kafkabinlog.common.error.Causes;
 import io.kafkabinlog.common.error.ErrorCode;
 import io.kafkabinlog.common.error.FatalBinlogException;
 import io.kafkabinlog.common.error.RetriableBinlogException;
+import io.kafkabinlog.common.etcd.EtcdFutures;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -271,26 +271,7 @@ public final class EtcdNodeRegistry implements NodeRegistry {
   }
 
   private <T> T await(final CompletableFuture<T> future, final String what) {
-    try {
-      return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      future.cancel(true);
-      throw new RetriableBinlogException(
-          ErrorCode.SHUTTING_DOWN, "interrupted while waiting for etcd to " + what, e);
-    } catch (TimeoutException e) {
-      future.cancel(true);
-      throw new RetriableBinlogException(
-          ErrorCode.ETCD_UNAVAILABLE,
-          "etcd at " + endpoints + " did not " + what + " within " + timeout + " (check pd-urls)",
-          e);
-    } catch (ExecutionException e) {
-      final Throwable cause = Causes.unwrap(e);
-      throw new RetriableBinlogException(
-          ErrorCode.ETCD_UNAVAILABLE,
-          "etcd at " + endpoints + " failed to " + what + ": " + cause,
-          cause);
-    }
+    return EtcdFutures.await(future, timeout, "etcd at " + endpoints, what, "pd-urls");
   }
 
   private static ByteSequence bytes(final String text) {

@@ -11,9 +11,7 @@ import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
-import io.kafkabinlog.common.error.Causes;
-import io.kafkabinlog.common.error.ErrorCode;
-import io.kafkabinlog.common.error.RetriableBinlogException;
+import io.kafkabinlog.common.etcd.EtcdFutures;
 import io.kafkabinlog.common.registry.NodeKind;
 import io.kafkabinlog.common.registry.NodeStatus;
 import io.kafkabinlog.common.registry.RegistryKeys;
@@ -22,11 +20,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,33 +72,13 @@ final class PumpRegistryWatch implements AutoCloseable {
 
   /** Lists the registered pumps into the set; returns the etcd revision of the listing. */
   long listInto() {
-    final GetResponse response;
-    try {
-      response =
-          client
-              .getKVClient()
-              .get(prefix, GetOption.builder().isPrefix(true).build())
-              .get(etcdTimeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new RetriableBinlogException(
-          ErrorCode.SHUTTING_DOWN, "interrupted while listing pumps under " + prefix(), e);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new RetriableBinlogException(
-          ErrorCode.ETCD_UNAVAILABLE,
-          "cannot list pumps under "
-              + prefix()
-              + " in etcd at "
-              + etcdEndpoints
-              + " within "
-              + etcdTimeout
-              + ": "
-              + Causes.unwrap(e)
-              + " (check the PD/etcd endpoints and "
-              + PumpClientConfig.ETCD_TIMEOUT
-              + ")",
-          Causes.unwrap(e));
-    }
+    final GetResponse response =
+        EtcdFutures.await(
+            client.getKVClient().get(prefix, GetOption.builder().isPrefix(true).build()),
+            etcdTimeout,
+            "etcd at " + etcdEndpoints,
+            "list pumps under " + prefix(),
+            "the PD/etcd endpoints and " + PumpClientConfig.ETCD_TIMEOUT);
     final List<NodeStatus> listed = new ArrayList<>();
     for (final KeyValue entry : response.getKvs()) {
       final NodeStatus status = parse(entry);

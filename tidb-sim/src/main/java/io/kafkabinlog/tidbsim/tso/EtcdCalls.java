@@ -2,17 +2,12 @@ package io.kafkabinlog.tidbsim.tso;
 
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
-import io.kafkabinlog.common.error.Causes;
-import io.kafkabinlog.common.error.ErrorCode;
-import io.kafkabinlog.common.error.RetriableBinlogException;
+import io.kafkabinlog.common.etcd.EtcdFutures;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
-/** Bounded waits on jetcd futures, failing with {@code ETCD_UNAVAILABLE}. */
+/** The PD stand-in's etcd client with its bounded waits ({@link EtcdFutures}). */
 final class EtcdCalls {
   private final Client client;
   private final Duration timeout;
@@ -27,27 +22,6 @@ final class EtcdCalls {
   }
 
   <T> T await(final CompletableFuture<T> future, final String what) {
-    try {
-      return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      future.cancel(true);
-      throw new RetriableBinlogException(
-          ErrorCode.SHUTTING_DOWN, "interrupted while waiting for etcd to " + what, e);
-    } catch (TimeoutException e) {
-      future.cancel(true);
-      throw new RetriableBinlogException(
-          ErrorCode.ETCD_UNAVAILABLE,
-          "etcd did not "
-              + what
-              + " within "
-              + timeout.toMillis()
-              + " ms (check the etcd endpoints)",
-          e);
-    } catch (ExecutionException e) {
-      final Throwable cause = Causes.unwrap(e);
-      throw new RetriableBinlogException(
-          ErrorCode.ETCD_UNAVAILABLE, "etcd failed to " + what + ": " + cause, cause);
-    }
+    return EtcdFutures.await(future, timeout, "etcd", what, "pd-urls");
   }
 }
