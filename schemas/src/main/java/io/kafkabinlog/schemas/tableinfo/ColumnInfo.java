@@ -51,6 +51,11 @@ public record ColumnInfo(
   }
 
   @JsonIgnore
+  public boolean isAutoIncrement() {
+    return type != null && MysqlFlag.has(type.flag(), MysqlFlag.AUTO_INCREMENT);
+  }
+
+  @JsonIgnore
   public boolean isPublic() {
     return state == SchemaState.PUBLIC;
   }

@@ -19,6 +19,7 @@ import io.kafkabinlog.tidbsim.expected.ColumnDefaults;
 import io.kafkabinlog.tidbsim.expected.ExpectedStateLog;
 import io.kafkabinlog.tidbsim.expected.RowGenerator;
 import io.kafkabinlog.tidbsim.mutation.GeneratedPrewrite;
+import io.kafkabinlog.tidbsim.mutation.RecordKeys;
 import io.kafkabinlog.tidbsim.mutation.SimRow;
 import io.kafkabinlog.tidbsim.mutation.TxnMutationsBuilder;
 import io.kafkabinlog.tidbsim.pumpclient.BinlogWriter;
@@ -106,15 +107,9 @@ public final class SimCluster {
     storage.create(tableId);
     TableRows target = storage.rows(tableId);
     Optional<ColumnInfo> autoInc =
-        table.cols().stream()
-            .filter(
-                c ->
-                    io.kafkabinlog.schemas.tableinfo.MysqlFlag.has(
-                        c.type().flag(), io.kafkabinlog.schemas.tableinfo.MysqlFlag.AUTO_INCREMENT))
-            .findFirst();
+        table.cols().stream().filter(ColumnInfo::isAutoIncrement).findFirst();
     for (SimRow row : rows) {
-      TableRows.HandleKey handle =
-          new TableRows.HandleKey(io.kafkabinlog.tidbsim.mutation.RecordKeys.handleKey(table, row));
+      TableRows.HandleKey handle = new TableRows.HandleKey(RecordKeys.handleKey(table, row));
       target.put(handle, row);
       for (UniqueEntries.Entry e : UniqueEntries.of(table, row)) {
         target.setUniqueOwner(e.key(), handle);

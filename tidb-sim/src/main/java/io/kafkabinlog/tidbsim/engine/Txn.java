@@ -4,7 +4,6 @@ import io.kafkabinlog.common.error.ErrorCode;
 import io.kafkabinlog.common.error.FatalBinlogException;
 import io.kafkabinlog.schemas.tableinfo.ColumnInfo;
 import io.kafkabinlog.schemas.tableinfo.IndexInfo;
-import io.kafkabinlog.schemas.tableinfo.MysqlFlag;
 import io.kafkabinlog.schemas.tableinfo.TableInfo;
 import io.kafkabinlog.tidbsim.engine.RowLockTable.RowLockKey;
 import io.kafkabinlog.tidbsim.engine.TableRows.HandleKey;
@@ -132,7 +131,7 @@ public final class Txn implements AutoCloseable {
         continue;
       }
       Object v;
-      if (MysqlFlag.has(c.type().flag(), MysqlFlag.AUTO_INCREMENT)) {
+      if (c.isAutoIncrement()) {
         // Omitted, NULL and 0 all take the next value (MySQL's default SQL mode, and TiDB's).
         Object given = row.value(c.id());
         if (given == null || ((Number) given).longValue() == 0) {
