@@ -5,7 +5,6 @@ import io.kafkabinlog.schemas.tableinfo.FieldType;
 import io.kafkabinlog.schemas.tableinfo.MysqlType;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -156,6 +155,6 @@ final class ValueGen {
       sb.append((char) ('a' + r.nextInt(26)));
     }
     // CHAR drops trailing spaces on read; none are generated.
-    return new String(sb.toString().getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
+    return sb.toString();
   }
 }

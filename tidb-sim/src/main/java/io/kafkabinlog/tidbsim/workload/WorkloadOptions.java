@@ -61,11 +61,6 @@ public record WorkloadOptions(
         s, threads, duration, transactions, rate, txnSize, accounts, largeBytes, database);
   }
 
-  public WorkloadOptions withDatabase(final String db) {
-    return new WorkloadOptions(
-        seed, threads, duration, transactions, rate, txnSize, accounts, largeBytes, db);
-  }
-
   public WorkloadOptions withLargeBytes(final long bytes) {
     return new WorkloadOptions(
         seed, threads, duration, transactions, rate, txnSize, accounts, bytes, database);
