@@ -20,6 +20,8 @@ import java.util.Objects;
  * @param label optional labels, {@code null} when none
  * @param maxCommitTs pump: every binlog with commit_ts up to this is stored; drainer: checkpoint
  * @param updateTs TSO of the last heartbeat
+ * @param statusAddr our extra field: host:port of the node's status HTTP API (GET /status, PUT
+ *     /state/...), which is not the gRPC {@code host}; {@code null} (and omitted) when unknown
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonPropertyOrder({
@@ -30,7 +32,8 @@ import java.util.Objects;
   "score",
   "label",
   "maxCommitTS",
-  "updateTS"
+  "updateTS",
+  "statusAddr"
 })
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record NodeStatus(
@@ -41,7 +44,8 @@ public record NodeStatus(
     @JsonProperty("score") long score,
     @JsonProperty("label") Label label,
     @JsonProperty("maxCommitTS") long maxCommitTs,
-    @JsonProperty("updateTS") long updateTs) {
+    @JsonProperty("updateTS") long updateTs,
+    @JsonProperty("statusAddr") @JsonInclude(JsonInclude.Include.NON_NULL) String statusAddr) {
 
   public NodeStatus {
     Objects.requireNonNull(nodeId, "nodeId");
@@ -54,15 +58,22 @@ public record NodeStatus(
 
   /** A new entry in the given state, with no labels and zero timestamps. */
   public static NodeStatus of(final String nodeId, final String host, final NodeState state) {
-    return new NodeStatus(nodeId, host, state, false, 0, null, 0, 0);
+    return new NodeStatus(nodeId, host, state, false, 0, null, 0, 0, null);
   }
 
   public NodeStatus withState(final NodeState newState) {
-    return new NodeStatus(nodeId, host, newState, isAlive, score, label, maxCommitTs, updateTs);
+    return new NodeStatus(
+        nodeId, host, newState, isAlive, score, label, maxCommitTs, updateTs, statusAddr);
   }
 
   public NodeStatus withHeartbeat(final long newMaxCommitTs, final long newUpdateTs) {
-    return new NodeStatus(nodeId, host, state, isAlive, score, label, newMaxCommitTs, newUpdateTs);
+    return new NodeStatus(
+        nodeId, host, state, isAlive, score, label, newMaxCommitTs, newUpdateTs, statusAddr);
+  }
+
+  public NodeStatus withStatusAddr(final String newStatusAddr) {
+    return new NodeStatus(
+        nodeId, host, state, isAlive, score, label, maxCommitTs, updateTs, newStatusAddr);
   }
 
   /**

@@ -35,7 +35,8 @@ class EtcdNodeRegistryIT {
   void shouldStoreTheCompatibleJsonUnderTheOriginalKey() throws Exception {
     registry.register(
         NodeKind.PUMP,
-        new NodeStatus("pump1:8250", "127.0.0.1:8250", NodeState.ONLINE, false, 0, null, 7, 9));
+        new NodeStatus(
+            "pump1:8250", "127.0.0.1:8250", NodeState.ONLINE, false, 0, null, 7, 9, null));
 
     final var raw =
         ETCD.client()

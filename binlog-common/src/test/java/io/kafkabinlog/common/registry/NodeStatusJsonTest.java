@@ -12,12 +12,25 @@ class NodeStatusJsonTest {
   @Test
   void shouldWriteTheOriginalFieldNamesInGoFieldOrder() {
     final NodeStatus status =
-        new NodeStatus("pump1:8250", "10.0.0.1:8250", NodeState.ONLINE, false, 0, null, 412, 415);
+        new NodeStatus(
+            "pump1:8250", "10.0.0.1:8250", NodeState.ONLINE, false, 0, null, 412, 415, null);
 
     assertThat(EtcdNodeRegistry.toJson(status))
         .isEqualTo(
             "{\"nodeId\":\"pump1:8250\",\"host\":\"10.0.0.1:8250\",\"state\":\"online\","
                 + "\"isAlive\":false,\"score\":0,\"label\":null,\"maxCommitTS\":412,\"updateTS\":415}");
+  }
+
+  @Test
+  void shouldAppendTheStatusAddressAsAnExtraFieldOnlyWhenKnown() throws Exception {
+    final NodeStatus status =
+        NodeStatus.of("pump1:8250", "10.0.0.1:8250", NodeState.ONLINE)
+            .withStatusAddr("10.0.0.1:8251");
+
+    final String json = EtcdNodeRegistry.toJson(status);
+
+    assertThat(json).endsWith(",\"updateTS\":0,\"statusAddr\":\"10.0.0.1:8251\"}");
+    assertThat(EtcdNodeRegistry.fromJson(json)).isEqualTo(status);
   }
 
   @Test

@@ -4,6 +4,7 @@ import io.kafkabinlog.common.config.ConfigReader;
 import io.kafkabinlog.common.config.DurationValidator;
 import io.kafkabinlog.common.config.PdSection;
 import io.kafkabinlog.common.config.Settings;
+import io.kafkabinlog.common.net.HostPort;
 import io.kafkabinlog.tidbsim.pumpclient.PumpClientConfig;
 import io.kafkabinlog.tidbsim.pumpclient.SelectionStrategy;
 import io.kafkabinlog.tidbsim.workload.WorkloadOptions;

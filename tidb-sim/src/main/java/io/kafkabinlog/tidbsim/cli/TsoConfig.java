@@ -3,6 +3,7 @@ package io.kafkabinlog.tidbsim.cli;
 import io.kafkabinlog.common.config.ConfigReader;
 import io.kafkabinlog.common.config.PdSection;
 import io.kafkabinlog.common.config.Settings;
+import io.kafkabinlog.common.net.HostPort;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kafkabinlog.common.config.ConfigValidationException;
 import io.kafkabinlog.common.config.Settings;
+import io.kafkabinlog.common.net.HostPort;
 import io.kafkabinlog.tidbsim.pumpclient.SelectionStrategy;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
