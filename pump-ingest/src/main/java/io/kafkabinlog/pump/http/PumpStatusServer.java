@@ -22,6 +22,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -178,7 +179,7 @@ public final class PumpStatusServer implements AutoCloseable {
       final String allowed,
       final String method,
       final HttpExchange ex,
-      final java.util.function.Supplier<Reply> handler) {
+      final Supplier<Reply> handler) {
     if (!allowed.equals(method)) {
       ex.getResponseHeaders().set("Allow", allowed);
       return Reply.text(405, "method " + method + " not allowed; use " + allowed);

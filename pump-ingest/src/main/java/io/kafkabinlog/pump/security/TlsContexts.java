@@ -9,6 +9,7 @@ import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -82,7 +83,7 @@ public final class TlsContexts {
       final SSLContext context = SSLContext.getInstance("TLS");
       context.init(kmf.getKeyManagers(), trust, null);
       return m.ca().isPresent() ? new ClientAuthRequiredContext(context) : context;
-    } catch (GeneralSecurityException | java.io.IOException e) {
+    } catch (GeneralSecurityException | IOException e) {
       throw new FatalBinlogException(
           ErrorCode.CONFIG_INVALID,
           "cannot build the status API's TLS context from [security] ssl-cert/ssl-key/ssl-ca: "
@@ -123,7 +124,7 @@ public final class TlsContexts {
   }
 
   private static X509ExtendedTrustManager trustManager(final List<X509Certificate> ca)
-      throws GeneralSecurityException, java.io.IOException {
+      throws GeneralSecurityException, IOException {
     final KeyStore store = KeyStore.getInstance("PKCS12");
     store.load(null, null);
     for (int i = 0; i < ca.size(); i++) {
