@@ -1,13 +1,23 @@
 package io.kafkabinlog.pump.ingest;
 
 import io.grpc.BindableService;
+import io.grpc.MethodDescriptor;
 import io.grpc.Server;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerMethodDefinition;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.ServiceDescriptor;
 import io.grpc.netty.NettyServerBuilder;
 import io.kafkabinlog.common.net.HostPort;
+import io.kafkabinlog.schemas.proto.binlog.PumpGrpc;
+import io.kafkabinlog.schemas.proto.binlog.WriteBinlogReq;
+import io.kafkabinlog.schemas.proto.binlog.WriteBinlogResp;
 import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -24,6 +34,11 @@ import org.slf4j.LoggerFactory;
  * given, keepalive pings from clients accepted as often as every 10 s and without calls (TiDB's
  * client pings idle connections), and handlers on a fixed pool (they never wait on Kafka; see
  * {@link PumpGrpcService}).
+ *
+ * <p>{@code WriteBinlog} requests are parsed by {@link WriteBinlogReqMarshaller} (the payload held
+ * once, not twice as protobuf's stream parser does) and a malformed one is answered with the
+ * marshaller's INVALID_ARGUMENT ({@link ParseFailureReporting}); other methods are served as the
+ * service defines them.
  */
 public final class PumpGrpcServer {
   private static final Logger LOG = LoggerFactory.getLogger(PumpGrpcServer.class);
@@ -56,7 +71,7 @@ public final class PumpGrpcServer {
             .permitKeepAliveTime(10, TimeUnit.SECONDS)
             .permitKeepAliveWithoutCalls(true)
             .executor(executor)
-            .addService(service);
+            .addService(withOwnWriteBinlogParser(service.bindService(), maxInboundMessageSize));
     tls.ifPresent(builder::sslContext);
     final Server server = builder.build();
     try {
@@ -71,6 +86,54 @@ public final class PumpGrpcServer {
         server.getPort(),
         tls.isPresent() ? "TLS" : "plaintext");
     return new PumpGrpcServer(server, executor);
+  }
+
+  /**
+   * {@code definition} with {@code /binlog.Pump/WriteBinlog} parsed by {@link
+   * WriteBinlogReqMarshaller}, reporting parse failures, and its handler unchanged.
+   */
+  private static ServerServiceDefinition withOwnWriteBinlogParser(
+      final ServerServiceDefinition definition, final int maxInboundMessageSize) {
+    final MethodDescriptor<WriteBinlogReq, WriteBinlogResp> writeBinlog =
+        PumpGrpc.getWriteBinlogMethod().toBuilder()
+            .setRequestMarshaller(new WriteBinlogReqMarshaller(maxInboundMessageSize))
+            .build();
+    final ServerMethodDefinition<ParseFailureReporting.Parsed<WriteBinlogReq>, WriteBinlogResp>
+        replacement =
+            ParseFailureReporting.of(
+                ServerMethodDefinition.create(writeBinlog, writeBinlogHandler(definition)));
+    final List<ServerMethodDefinition<?, ?>> methods = new ArrayList<>();
+    for (final ServerMethodDefinition<?, ?> method : definition.getMethods()) {
+      final String name = method.getMethodDescriptor().getFullMethodName();
+      methods.add(name.equals(writeBinlog.getFullMethodName()) ? replacement : method);
+    }
+    final ServiceDescriptor.Builder descriptor =
+        ServiceDescriptor.newBuilder(definition.getServiceDescriptor().getName())
+            .setSchemaDescriptor(definition.getServiceDescriptor().getSchemaDescriptor());
+    methods.forEach(method -> descriptor.addMethod(method.getMethodDescriptor()));
+    final ServerServiceDefinition.Builder result =
+        ServerServiceDefinition.builder(descriptor.build());
+    methods.forEach(result::addMethod);
+    return result.build();
+  }
+
+  /** The handler {@code definition} binds to PumpGrpc's WriteBinlog descriptor. */
+  // Checked to be bound with PumpGrpc's own descriptor, whose types are WriteBinlogReq ->
+  // WriteBinlogResp; the definition keeps them only as wildcards.
+  @SuppressWarnings("unchecked")
+  private static ServerCallHandler<WriteBinlogReq, WriteBinlogResp> writeBinlogHandler(
+      final ServerServiceDefinition definition) {
+    final MethodDescriptor<WriteBinlogReq, WriteBinlogResp> expected =
+        PumpGrpc.getWriteBinlogMethod();
+    final ServerMethodDefinition<?, ?> method = definition.getMethod(expected.getFullMethodName());
+    if (method == null || method.getMethodDescriptor() != expected) {
+      throw new IllegalArgumentException(
+          definition.getServiceDescriptor().getName()
+              + " does not serve "
+              + expected.getFullMethodName()
+              + " with PumpGrpc's descriptor");
+    }
+    return (ServerCallHandler<WriteBinlogReq, WriteBinlogResp>) method.getServerCallHandler();
   }
 
   /** The bound port (useful when {@code [addr]} asked for port 0). */
