@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -45,6 +46,7 @@ import org.slf4j.LoggerFactory;
 public final class EtcdNodeRegistry implements NodeRegistry {
   private static final Logger LOG = LoggerFactory.getLogger(EtcdNodeRegistry.class);
   private static final int MAX_CAS_ATTEMPTS = 10;
+  private static final Duration STALE_POLL = Duration.ofMillis(250);
   private static final GetOption COUNT_ONLY = GetOption.builder().withCountOnly(true).build();
   private static final ObjectMapper JSON =
       new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
@@ -191,9 +193,7 @@ public final class EtcdNodeRegistry implements NodeRegistry {
 
   @Override
   public NodeLiveness holdLiveness(final NodeKind kind, final String nodeId, final Duration ttl) {
-    if (ttl.toSeconds() < 1) {
-      throw new IllegalArgumentException("liveness TTL must be at least 1 s: " + ttl);
-    }
+    checkTtl(ttl);
     final Lease lease = client.getLeaseClient();
     final long leaseId = await(lease.grant(ttl.toSeconds()), "grant a lease").getID();
     final ByteSequence key = bytes(keys.alive(kind, nodeId));
@@ -202,6 +202,70 @@ public final class EtcdNodeRegistry implements NodeRegistry {
             .getKVClient()
             .put(key, bytes(nodeId), PutOption.builder().withLeaseId(leaseId).build()),
         "write " + key);
+    return keepAlive(kind, nodeId, lease, leaseId);
+  }
+
+  @Override
+  public NodeLiveness holdLivenessExclusively(
+      final NodeKind kind, final String nodeId, final Duration ttl, final Duration waitForStale) {
+    checkTtl(ttl);
+    final Lease lease = client.getLeaseClient();
+    final KV kv = client.getKVClient();
+    final ByteSequence key = bytes(keys.alive(kind, nodeId));
+    final long deadline = System.nanoTime() + waitForStale.toNanos();
+    long holder = 0;
+    boolean waitLogged = false;
+    while (true) {
+      final GetResponse current = await(kv.get(key), "read " + key);
+      if (current.getKvs().isEmpty()) {
+        // The lease is granted only now: one granted before a long wait could expire unused.
+        final long leaseId = await(lease.grant(ttl.toSeconds()), "grant a lease").getID();
+        final TxnResponse txn =
+            await(
+                kv.txn()
+                    .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
+                    .Then(
+                        Op.put(
+                            key, bytes(nodeId), PutOption.builder().withLeaseId(leaseId).build()))
+                    .commit(),
+                "create " + key);
+        if (txn.isSucceeded()) {
+          return keepAlive(kind, nodeId, lease, leaseId);
+        }
+        revokeQuietly(lease, leaseId);
+        continue;
+      }
+      holder = current.getKvs().get(0).getLease();
+      if (System.nanoTime() - deadline >= 0) {
+        break;
+      }
+      if (!waitLogged) {
+        LOG.info(
+            "{} is held by lease {}; waiting up to {} ms for it to expire (a process killed"
+                + " without closing leaves it until its TTL passes)",
+            key,
+            Long.toHexString(holder),
+            waitForStale.toMillis());
+        waitLogged = true;
+      }
+      sleep(Math.min(STALE_POLL.toNanos(), Math.max(0, deadline - System.nanoTime())));
+    }
+    throw new FatalBinlogException(
+        ErrorCode.REGISTRY_CONFLICT,
+        kind.name().toLowerCase(Locale.ROOT)
+            + " "
+            + nodeId
+            + " is already live (alive key "
+            + key
+            + " held by lease "
+            + Long.toHexString(holder)
+            + " for longer than "
+            + waitForStale.toMillis()
+            + " ms); two processes must not share a node id");
+  }
+
+  private NodeLiveness keepAlive(
+      final NodeKind kind, final String nodeId, final Lease lease, final long leaseId) {
     final AtomicBoolean held = new AtomicBoolean(true);
     final CloseableClient keepAlive =
         lease.keepAlive(
@@ -225,6 +289,33 @@ public final class EtcdNodeRegistry implements NodeRegistry {
               }
             });
     return new EtcdLiveness(lease, leaseId, keepAlive, held);
+  }
+
+  private static void checkTtl(final Duration ttl) {
+    if (ttl.toSeconds() < 1) {
+      throw new IllegalArgumentException("liveness TTL must be at least 1 s: " + ttl);
+    }
+  }
+
+  private static void revokeQuietly(final Lease lease, final long leaseId) {
+    try {
+      lease.revoke(leaseId).get(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      LOG.debug(
+          "could not revoke unused lease {}; it expires by its TTL: {}", leaseId, e.toString());
+    }
+  }
+
+  private static void sleep(final long nanos) {
+    try {
+      TimeUnit.NANOSECONDS.sleep(nanos);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RetriableBinlogException(
+          ErrorCode.SHUTTING_DOWN, "interrupted while waiting for a stale liveness key", e);
+    }
   }
 
   @Override

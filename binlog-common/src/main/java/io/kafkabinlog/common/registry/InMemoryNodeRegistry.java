@@ -2,15 +2,18 @@ package io.kafkabinlog.common.registry;
 
 import io.kafkabinlog.common.error.ErrorCode;
 import io.kafkabinlog.common.error.FatalBinlogException;
+import io.kafkabinlog.common.error.RetriableBinlogException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 /**
@@ -61,6 +64,40 @@ public final class InMemoryNodeRegistry implements NodeRegistry {
       final NodeKind kind, final String nodeId, final Duration ttl) {
     final String key = key(kind, nodeId);
     live.add(key);
+    return liveness(key);
+  }
+
+  @Override
+  public synchronized NodeLiveness holdLivenessExclusively(
+      final NodeKind kind, final String nodeId, final Duration ttl, final Duration waitForStale) {
+    final String key = key(kind, nodeId);
+    final long deadline = System.nanoTime() + waitForStale.toNanos();
+    // No TTL here: a held key goes away only when its holder closes it (which notifies).
+    while (live.contains(key)) {
+      final long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        throw new FatalBinlogException(
+            ErrorCode.REGISTRY_CONFLICT,
+            kind.name().toLowerCase(Locale.ROOT)
+                + " "
+                + nodeId
+                + " is already live (alive key "
+                + key
+                + " is held); two processes must not share a node id");
+      }
+      try {
+        TimeUnit.NANOSECONDS.timedWait(this, left);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new RetriableBinlogException(
+            ErrorCode.SHUTTING_DOWN, "interrupted while waiting for " + key, e);
+      }
+    }
+    live.add(key);
+    return liveness(key);
+  }
+
+  private NodeLiveness liveness(final String key) {
     return new NodeLiveness() {
       private boolean held = true;
 
@@ -74,8 +111,11 @@ public final class InMemoryNodeRegistry implements NodeRegistry {
       @Override
       public void close() {
         synchronized (InMemoryNodeRegistry.this) {
-          held = false;
-          live.remove(key);
+          if (held) {
+            held = false;
+            live.remove(key);
+            InMemoryNodeRegistry.this.notifyAll();
+          }
         }
       }
     };

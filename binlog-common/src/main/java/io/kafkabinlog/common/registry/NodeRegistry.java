@@ -29,6 +29,19 @@ public interface NodeRegistry extends AutoCloseable {
   /** Starts holding a liveness lease for the node with the given TTL. */
   NodeLiveness holdLiveness(NodeKind kind, String nodeId, Duration ttl);
 
+  /**
+   * Starts holding the node's liveness lease only if no other holder exists: the lease-bound key is
+   * created only if absent. If it is present (another live process with this node id, or one killed
+   * without closing whose lease has not expired yet), waits up to {@code waitForStale} for it to
+   * disappear. This is what keeps two processes from acting as one node (for a pump: from writing
+   * one raw partition).
+   *
+   * @throws io.kafkabinlog.common.error.FatalBinlogException with code {@code REGISTRY_CONFLICT} if
+   *     the key is still held after {@code waitForStale}
+   */
+  NodeLiveness holdLivenessExclusively(
+      NodeKind kind, String nodeId, Duration ttl, Duration waitForStale);
+
   @Override
   void close();
 }

@@ -11,6 +11,8 @@ import java.util.Objects;
  *   <li>{@code <root>/v1/kafka/alive/<kind>/<nodeID>}: our lease-bound liveness key. It sits
  *       outside the {@code pumps}/{@code drainers} prefixes because TiDB parses every key under
  *       {@code <root>/v1/pumps} as node JSON.
+ *   <li>{@code <root>/v1/kafka/...}: every other key of ours (liveness, raw-partition bindings),
+ *       under {@link #kafkaPrefix()}.
  * </ul>
  *
  * The root is {@code /tidb-binlog} in production; tests use a unique root each.
@@ -46,8 +48,13 @@ public final class RegistryKeys {
     return nodePrefix(kind) + nodeId;
   }
 
+  /** Prefix of every key of ours that the original does not know, with its trailing slash. */
+  public String kafkaPrefix() {
+    return root + "/v1/kafka/";
+  }
+
   public String alivePrefix(final NodeKind kind) {
-    return root + "/v1/kafka/alive/" + kind.folder() + "/";
+    return kafkaPrefix() + "alive/" + kind.folder() + "/";
   }
 
   public String alive(final NodeKind kind, final String nodeId) {

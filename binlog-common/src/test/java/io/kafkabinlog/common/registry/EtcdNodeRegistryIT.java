@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.etcd.jetcd.ByteSequence;
+import io.kafkabinlog.common.error.ErrorCode;
 import io.kafkabinlog.common.error.FatalBinlogException;
 import io.kafkabinlog.testkit.EtcdServiceExtension;
 import java.net.URI;
@@ -150,6 +151,95 @@ class EtcdNodeRegistryIT {
     assertThat(live).as("liveness key expired after the TTL").isFalse();
     assertThat(registry.get(NodeKind.PUMP, "p1").orElseThrow().status().state())
         .isEqualTo(NodeState.ONLINE);
+  }
+
+  @Test
+  void shouldRefuseASecondLiveHolderOfTheSameNodeId() {
+    registry.register(NodeKind.PUMP, NodeStatus.of("p1", "h:1", NodeState.ONLINE));
+    final EtcdNodeRegistry other =
+        EtcdNodeRegistry.using(ETCD.client(), keys, Duration.ofSeconds(10));
+    final NodeLiveness first =
+        registry.holdLivenessExclusively(
+            NodeKind.PUMP, "p1", Duration.ofSeconds(5), Duration.ofSeconds(1));
+    assertThat(first.isHeld()).isTrue();
+
+    final long started = System.nanoTime();
+    assertThatThrownBy(
+            () ->
+                other.holdLivenessExclusively(
+                    NodeKind.PUMP, "p1", Duration.ofSeconds(5), Duration.ofMillis(700)))
+        .isInstanceOf(FatalBinlogException.class)
+        .hasMessageContaining("pump p1 is already live")
+        .hasMessageContaining(keys.alive(NodeKind.PUMP, "p1"))
+        .hasMessageContaining("held by lease")
+        .hasMessageContaining("two processes must not share a node id")
+        .satisfies(
+            e ->
+                assertThat(((FatalBinlogException) e).code())
+                    .isEqualTo(ErrorCode.REGISTRY_CONFLICT));
+    assertThat(Duration.ofNanos(System.nanoTime() - started))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(700));
+    // The refused attempt left the holder alone.
+    assertThat(first.isHeld()).isTrue();
+    assertThat(registry.get(NodeKind.PUMP, "p1").orElseThrow().live()).isTrue();
+
+    first.close();
+    final NodeLiveness second =
+        other.holdLivenessExclusively(NodeKind.PUMP, "p1", Duration.ofSeconds(5), Duration.ZERO);
+    assertThat(second.isHeld()).isTrue();
+    second.close();
+  }
+
+  @Test
+  void shouldTakeOverTheNodeIdOfAKilledProcessOnceItsLeaseExpired() {
+    final EtcdNodeRegistry crashed =
+        EtcdNodeRegistry.connect(
+            List.of(URI.create(ETCD.endpoints().split(",")[0])), keys, Duration.ofSeconds(10));
+    crashed.holdLivenessExclusively(NodeKind.PUMP, "p1", Duration.ofSeconds(2), Duration.ZERO);
+    // Closing the client without revoking the lease is a kill -9.
+    crashed.close();
+
+    final long started = System.nanoTime();
+    final NodeLiveness restarted =
+        registry.holdLivenessExclusively(
+            NodeKind.PUMP, "p1", Duration.ofSeconds(2), Duration.ofSeconds(15));
+    assertThat(restarted.isHeld()).isTrue();
+    // It had to wait for the stale key, not take it over while it was held.
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThan(Duration.ofMillis(500));
+    restarted.close();
+  }
+
+  @Test
+  void shouldLetExactlyOneOfTwoConcurrentProcessesHoldANodeId() throws Exception {
+    final EtcdNodeRegistry other =
+        EtcdNodeRegistry.using(ETCD.client(), keys, Duration.ofSeconds(10));
+    final var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      final List<java.util.concurrent.Future<NodeLiveness>> attempts =
+          pool.invokeAll(
+              List.of(
+                  () ->
+                      registry.holdLivenessExclusively(
+                          NodeKind.PUMP, "p1", Duration.ofSeconds(5), Duration.ofMillis(300)),
+                  () ->
+                      other.holdLivenessExclusively(
+                          NodeKind.PUMP, "p1", Duration.ofSeconds(5), Duration.ofMillis(300))));
+      int won = 0;
+      int refused = 0;
+      for (final var attempt : attempts) {
+        try {
+          attempt.get().close();
+          won++;
+        } catch (java.util.concurrent.ExecutionException e) {
+          assertThat(e.getCause()).isInstanceOf(FatalBinlogException.class);
+          refused++;
+        }
+      }
+      assertThat(won).isEqualTo(1);
+      assertThat(refused).isEqualTo(1);
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   private static ByteSequence bytes(final String text) {

@@ -29,4 +29,44 @@ class InMemoryNodeRegistryTest {
           .isInstanceOf(FatalBinlogException.class);
     }
   }
+
+  @Test
+  void shouldHoldLivenessExclusivelyAndHandItOverOnClose() throws Exception {
+    try (InMemoryNodeRegistry registry = new InMemoryNodeRegistry()) {
+      final NodeLiveness first =
+          registry.holdLivenessExclusively(
+              NodeKind.PUMP, "p", Duration.ofSeconds(5), Duration.ZERO);
+
+      assertThatThrownBy(
+              () ->
+                  registry.holdLivenessExclusively(
+                      NodeKind.PUMP, "p", Duration.ofSeconds(5), Duration.ofMillis(50)))
+          .isInstanceOf(FatalBinlogException.class)
+          .hasMessageContaining("pump p is already live")
+          .hasMessageContaining("must not share a node id");
+
+      final Thread closer =
+          new Thread(
+              () -> {
+                try {
+                  Thread.sleep(100);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+                first.close();
+              });
+      closer.start();
+      final NodeLiveness second =
+          registry.holdLivenessExclusively(
+              NodeKind.PUMP, "p", Duration.ofSeconds(5), Duration.ofSeconds(10));
+      closer.join();
+      assertThat(first.isHeld()).isFalse();
+      assertThat(second.isHeld()).isTrue();
+      // Another node id is independent.
+      registry
+          .holdLivenessExclusively(NodeKind.PUMP, "q", Duration.ofSeconds(5), Duration.ZERO)
+          .close();
+      second.close();
+    }
+  }
 }

@@ -26,6 +26,12 @@ class RegistryKeysTest {
   }
 
   @Test
+  void shouldPutOurOwnKeysUnderTheKafkaPrefix() {
+    assertThat(keys.kafkaPrefix()).isEqualTo("/tidb-binlog/v1/kafka/");
+    assertThat(keys.alivePrefix(NodeKind.PUMP)).startsWith(keys.kafkaPrefix());
+  }
+
+  @Test
   void shouldExtractNodeIdsOnlyFromDirectChildren() {
     assertThat(keys.nodeIdOf(NodeKind.PUMP, "/tidb-binlog/v1/pumps/p1")).isEqualTo("p1");
     assertThat(keys.nodeIdOf(NodeKind.PUMP, "/tidb-binlog/v1/pumps/p1/extra")).isNull();
