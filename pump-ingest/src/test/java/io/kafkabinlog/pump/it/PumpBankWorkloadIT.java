@@ -7,6 +7,7 @@ import io.kafkabinlog.common.registry.NodeKind;
 import io.kafkabinlog.common.registry.NodeState;
 import io.kafkabinlog.common.registry.RegisteredNode;
 import io.kafkabinlog.common.registry.RegistryKeys;
+import io.kafkabinlog.pump.membership.PartitionBinding;
 import io.kafkabinlog.schemas.proto.binlog.BinlogType;
 import io.kafkabinlog.testkit.EtcdServiceExtension;
 import io.kafkabinlog.testkit.JvmProcess;
@@ -71,6 +72,7 @@ class PumpBankWorkloadIT {
                   "--binlog.registry-root=" + cluster.registryRoot())
               .start()) {
         final long before = awaitCommitted(sim, 200, Duration.ofSeconds(30));
+        final Map<Integer, String> bindingsBefore = bindings(cluster);
         assertThat(killed.process().kill9()).isEqualTo(137);
         final long killedAt = lastCommitted(sim);
         Thread.sleep(1_000); // produce requests the dead pump already sent may still land
@@ -91,7 +93,10 @@ class PumpBankWorkloadIT {
                 + " while dead %s, at end %s%n",
             before, killedAt, afterKill, atKill, whileDead, atEnd);
 
-        assertPartitionBindingKept(atKill, whileDead, atEnd);
+        final int deadPartition = assertPartitionBindingKept(atKill, whileDead, atEnd);
+        final Map<Integer, String> bindingsAfter = bindings(cluster);
+        assertThat(bindingsAfter).isEqualTo(bindingsBefore).hasSize(2);
+        assertThat(bindingsAfter.get(deadPartition)).isEqualTo(killed.nodeId());
         assertRegisteredOnline(cluster, restarted.nodeId());
         assertRegisteredOnline(cluster, survivor.nodeId());
         assertThat(sim.output()).contains("done");
@@ -105,7 +110,7 @@ class PumpBankWorkloadIT {
    * The killed pump's partition did not grow while it was dead, grew again after its restart, and
    * no third partition was ever written: the restarted pump reused its binding.
    */
-  private static void assertPartitionBindingKept(
+  private static int assertPartitionBindingKept(
       final Map<Integer, Long> atKill,
       final Map<Integer, Long> whileDead,
       final Map<Integer, Long> atEnd) {
@@ -122,6 +127,14 @@ class PumpBankWorkloadIT {
     assertThat(atEnd.get(deadPartition))
         .as("partition %d after the restart", deadPartition)
         .isGreaterThan(whileDead.get(deadPartition));
+    return deadPartition;
+  }
+
+  /** The partition bindings in etcd: partition -> node id. */
+  private static Map<Integer, String> bindings(final PumpCluster cluster) {
+    return new PartitionBinding(
+            ETCD.client(), new RegistryKeys(cluster.registryRoot()), Duration.ofSeconds(10))
+        .bindings();
   }
 
   private static void assertRegisteredOnline(final PumpCluster cluster, final String nodeId) {
