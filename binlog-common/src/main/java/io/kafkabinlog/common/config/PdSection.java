@@ -21,7 +21,7 @@ public final class PdSection {
         PD_URLS,
         ConfigDef.Type.LIST,
         DEFAULT_PD_URLS,
-        PdSection::validate,
+        PdSection::validateUrls,
         ConfigDef.Importance.HIGH,
         "PD (etcd) endpoints, e.g. http://127.0.0.1:2379; the node registry lives there.");
   }
@@ -30,7 +30,11 @@ public final class PdSection {
     return reader.getList(PD_URLS).stream().map(s -> URI.create(s.trim())).toList();
   }
 
-  private static void validate(final String name, final Object value) {
+  /**
+   * The {@code pd-urls} check, for other keys holding PD endpoints (a pump's {@code tso-urls}): a
+   * non-empty list of http(s)://host:port.
+   */
+  public static void validateUrls(final String name, final Object value) {
     final List<?> urls = (List<?>) value;
     if (urls.isEmpty()) {
       throw new ConfigException(name, value, "needs at least one URL");

@@ -2,6 +2,7 @@ package io.kafkabinlog.tidbsim.catalog;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kafkabinlog.common.datadir.WriterLock;
 import io.kafkabinlog.common.error.ErrorCode;
 import io.kafkabinlog.common.error.FatalBinlogException;
 import io.kafkabinlog.schemas.tableinfo.DBInfo;
@@ -9,7 +10,6 @@ import io.kafkabinlog.schemas.tableinfo.HistoryInfo;
 import io.kafkabinlog.schemas.tableinfo.Job;
 import io.kafkabinlog.schemas.tableinfo.JobState;
 import io.kafkabinlog.schemas.tableinfo.TableInfo;
-import io.kafkabinlog.tidbsim.datadir.WriterLock;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

@@ -1,8 +1,8 @@
 package io.kafkabinlog.tidbsim.txn;
 
+import io.kafkabinlog.common.datadir.WriterLock;
 import io.kafkabinlog.common.error.ErrorCode;
 import io.kafkabinlog.common.error.FatalBinlogException;
-import io.kafkabinlog.tidbsim.datadir.WriterLock;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,4 +1,4 @@
-package io.kafkabinlog.tidbsim.datadir;
+package io.kafkabinlog.common.datadir;
 
 import io.kafkabinlog.common.error.FatalBinlogException;
 import java.io.IOException;
@@ -15,8 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The single-writer lock of a file in the sim's data directory: an exclusive OS lock on a lock
- * file, so that one process (and within it one owner) appends to what the lock guards.
+ * The single-writer lock of a data directory (or of one file in it): an exclusive OS lock on a lock
+ * file, so that one process (and within it one owner) writes what the lock guards. Used by
+ * tidb-sim's data files and by a pump's {@code <data-dir>/.lock}.
  */
 public final class WriterLock implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WriterLock.class);

@@ -1,0 +1,22 @@
+package io.kafkabinlog.pump.http;
+
+/**
+ * The operator actions of {@code PUT /state/<nodeID>/<action>}. Called on an HTTP thread: each
+ * starts its transition and returns at once (the pump finishes it in the background).
+ */
+public interface LifecycleActions {
+  /**
+   * Begins pausing.
+   *
+   * @throws IllegalStateException with the reason (for example the pump is not online); the reply
+   *     carries the message with code 3
+   */
+  void pause();
+
+  /**
+   * Begins closing (going offline for good).
+   *
+   * @throws IllegalStateException with the reason; the reply carries the message with code 3
+   */
+  void close();
+}
