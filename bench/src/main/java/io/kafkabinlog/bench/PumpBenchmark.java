@@ -146,12 +146,18 @@ final class PumpBenchmark implements Benchmark {
     }
   }
 
-  /** The pump's producer settings: idempotent, acks=all, otherwise the client's defaults. */
+  /**
+   * The pump's producer settings (KafkaRawLog.producerConfig): idempotent, acks=all, 5 in flight,
+   * linger 1 ms, no compression.
+   */
   private static Map<String, Object> producerConfig(final BenchEnvironment environment) {
     final Map<String, Object> config = new HashMap<>();
     config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, environment.kafkaBootstrap());
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
+    config.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+    config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
     return config;
   }
 
