@@ -14,7 +14,7 @@ public final class BenchMain {
   }
 
   static BenchMain withAllBenchmarks() {
-    return new BenchMain(List.of(new RegistryHeartbeatBenchmark()));
+    return new BenchMain(List.of(new RegistryHeartbeatBenchmark(), new PumpBenchmark()));
   }
 
   Optional<Benchmark> find(final String name) {

@@ -25,6 +25,7 @@ class BenchMainTest {
   void shouldFindBenchmarksByNameAndListThem() {
     final BenchMain main = BenchMain.withAllBenchmarks();
     assertThat(main.find("registry-heartbeat")).isPresent();
+    assertThat(main.find("pump")).isPresent();
     assertThat(main.find("nope")).isEmpty();
     assertThat(main.listing()).contains("registry-heartbeat");
     assertThat(new BenchMain(List.of()).listing()).isEqualTo("benchmarks:");

@@ -5,6 +5,7 @@ import io.kafkabinlog.common.config.DurationValidator;
 import io.kafkabinlog.common.config.PdSection;
 import io.kafkabinlog.common.config.Settings;
 import io.kafkabinlog.common.net.HostPort;
+import io.kafkabinlog.common.registry.RegistryKeys;
 import io.kafkabinlog.tidbsim.pumpclient.PumpClientConfig;
 import io.kafkabinlog.tidbsim.pumpclient.SelectionStrategy;
 import io.kafkabinlog.tidbsim.workload.WorkloadOptions;
@@ -130,6 +131,13 @@ record RunConfig(
         Importance.MEDIUM,
         "Wait for a pump to register instead of failing with `no pump found`.");
     def.define(
+        PumpClientConfig.REGISTRY_ROOT,
+        Type.STRING,
+        RegistryKeys.DEFAULT_ROOT,
+        RunConfig::validateRegistryRoot,
+        Importance.LOW,
+        "etcd root of the pump registry (the pumps' registry-root); tests isolate runs with it.");
+    def.define(
         PumpClientConfig.WAIT_FOR_PUMPS_TIMEOUT,
         Type.STRING,
         "5m",
@@ -148,6 +156,7 @@ record RunConfig(
             .strategy(SelectionStrategy.fromWireName(r.getString(PumpClientConfig.STRATEGY)))
             .waitForPumps(r.getBoolean(PumpClientConfig.WAIT_FOR_PUMPS))
             .waitForPumpsTimeout(wait.isZero() ? Duration.ofMinutes(5) : wait)
+            .registryKeys(registryKeys(r.getString(PumpClientConfig.REGISTRY_ROOT)))
             .build();
     long size = 0;
     try {
@@ -186,6 +195,23 @@ record RunConfig(
             binlog);
     r.throwIfInvalid();
     return config;
+  }
+
+  private static void validateRegistryRoot(final String name, final Object value) {
+    try {
+      new RegistryKeys((String) value);
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw new ConfigException(name, value, e.getMessage());
+    }
+  }
+
+  /** The layout under {@code root}; the default one for a bad root, which the validator reports. */
+  private static RegistryKeys registryKeys(final String root) {
+    try {
+      return new RegistryKeys(root);
+    } catch (IllegalArgumentException | NullPointerException e) {
+      return RegistryKeys.standard();
+    }
   }
 
   private static void validateSize(final String name, final Object value) {

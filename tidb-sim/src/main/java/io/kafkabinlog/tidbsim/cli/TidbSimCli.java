@@ -31,6 +31,7 @@ public final class TidbSimCli {
                 [--threads=4] [--txns=N] [--duration=30s] [--rate=0] [--txn-size=10]
                 [--accounts=100] [--size=100MiB] [--binlog.strategy=range|hash]
                 [--binlog.write-timeout=15s] [--binlog.wait-for-pumps=true]
+                [--binlog.registry-root=/tidb-binlog]
                 [--crash-after-prewrite=N] [--status-addr=host:port]
         verify  compare the expected state with MySQL/MariaDB: [--mysql.host=127.0.0.1]
                 [--mysql.port=3306] [--mysql.user=root] [--mysql.password-file=FILE]

@@ -36,6 +36,7 @@ class TidbSimCliTest {
                 "--duration=30s",
                 "--binlog.strategy=hash",
                 "--binlog.write-timeout=2s",
+                "--binlog.registry-root=/it/run-1",
                 "--tso-urls=http://127.0.0.1:1,http://127.0.0.1:2"));
     assertThat(c.workload()).isEqualTo("bank");
     assertThat(c.options().threads()).isEqualTo(8);
@@ -44,8 +45,11 @@ class TidbSimCliTest {
     assertThat(c.options().duration()).isEqualTo(Duration.ofSeconds(30));
     assertThat(c.binlog().strategy()).isEqualTo(SelectionStrategy.HASH);
     assertThat(c.binlog().writeTimeout()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(c.binlog().registryKeys().root()).isEqualTo("/it/run-1");
     assertThat(c.tsoUrls()).hasSize(2);
     assertThat(c.statusAddr()).isNull();
+    assertThat(RunConfig.from(flags("--workload=bank")).binlog().registryKeys().root())
+        .isEqualTo("/tidb-binlog");
   }
 
   @Test
@@ -58,12 +62,14 @@ class TidbSimCliTest {
                         "--threads=0",
                         "--size=12 parsecs",
                         "--status-addr=nohost",
+                        "--binlog.registry-root=no-slash/",
                         "--tso-urls=ftp://x")))
         .isInstanceOf(ConfigValidationException.class)
         .hasMessageContaining("workload")
         .hasMessageContaining("threads")
         .hasMessageContaining("size")
         .hasMessageContaining("status-addr")
+        .hasMessageContaining("binlog.registry-root")
         .hasMessageContaining("tso-urls");
   }
 
