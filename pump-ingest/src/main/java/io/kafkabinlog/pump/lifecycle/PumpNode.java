@@ -5,6 +5,9 @@ import io.etcd.jetcd.ClientBuilder;
 import io.grpc.BindableService;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
+import io.kafkabinlog.common.error.ErrorCode;
+import io.kafkabinlog.common.error.FatalBinlogException;
+import io.kafkabinlog.common.error.RetriableBinlogException;
 import io.kafkabinlog.common.kafka.TopicNames;
 import io.kafkabinlog.common.net.HostPort;
 import io.kafkabinlog.common.pd.PdTimestampOracle;
@@ -52,6 +55,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
@@ -81,6 +85,7 @@ public final class PumpNode implements LifecycleActions, AutoCloseable {
   private static final Duration ETCD_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration GRPC_GRACE = Duration.ofSeconds(5);
   private static final Duration KAFKA_ADMIN_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration ADMIN_CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
   private final PumpConfig config;
   private final Resources resources = new Resources();
@@ -148,10 +153,8 @@ public final class PumpNode implements LifecycleActions, AutoCloseable {
     watermark = new WatermarkTracker(System::nanoTime);
     metrics.bindGauges(watermark, state);
 
-    admin = resources.own(Admin.create(adminConfig()));
-    topics =
-        new RawTopics(admin, KAFKA_ADMIN_TIMEOUT)
-            .ensure(topicNames, config.topics(), config.kafka().clientProperties());
+    admin = openAdmin();
+    topics = ensureTopics();
 
     // Port 0 (tests): pick the ports now, since the node id (hostname:port), the registry entry
     // and the partition binding all come before the servers start.
@@ -233,7 +236,8 @@ public final class PumpNode implements LifecycleActions, AutoCloseable {
                 partition,
                 tso,
                 metrics,
-                scheduler));
+                scheduler,
+                config.topics().produceTimeout()));
     final long join = control.join();
     control.startHeartbeats(config.controlHeartbeatInterval());
     state.goOnline();
@@ -275,6 +279,55 @@ public final class PumpNode implements LifecycleActions, AutoCloseable {
 
   private HostPort advertised(final HostPort configured, final int boundPort) {
     return configured.port() == 0 ? configured.withPort(boundPort) : configured;
+  }
+
+  private Admin openAdmin() {
+    final Admin opened;
+    try {
+      opened = Admin.create(adminConfig());
+    } catch (KafkaException e) {
+      // An unresolvable host fails here, before any request.
+      throw new FatalBinlogException(
+          ErrorCode.CONFIG_INVALID,
+          "cannot use kafka.bootstrap-servers="
+              + config.kafka().bootstrapServersString()
+              + ": "
+              + rootCause(e).getMessage(),
+          e);
+    }
+    // Admin.close() waits for pending calls until their own (60 s) timeout: a start that failed
+    // on an unreachable Kafka would hang that long.
+    resources.own(() -> opened.close(ADMIN_CLOSE_TIMEOUT));
+    return opened;
+  }
+
+  private static Throwable rootCause(final Throwable error) {
+    Throwable root = error;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root;
+  }
+
+  private RawTopics.Layout ensureTopics() {
+    try {
+      return new RawTopics(admin, KAFKA_ADMIN_TIMEOUT)
+          .ensure(topicNames, config.topics(), config.kafka().clientProperties());
+    } catch (RetriableBinlogException e) {
+      if (e.code() != ErrorCode.KAFKA_UNAVAILABLE) {
+        throw e;
+      }
+      throw new RetriableBinlogException(
+          ErrorCode.KAFKA_UNAVAILABLE,
+          "Kafka at kafka.bootstrap-servers="
+              + config.kafka().bootstrapServersString()
+              + " did not answer within "
+              + KAFKA_ADMIN_TIMEOUT.toSeconds()
+              + " s; check the brokers and the setting ("
+              + e.getMessage()
+              + ")",
+          e);
+    }
   }
 
   private Map<String, Object> adminConfig() {
@@ -439,7 +492,24 @@ public final class PumpNode implements LifecycleActions, AutoCloseable {
             new TopicPartition(topics.controlTopic(), 0), controlOffset);
     final long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
-      final OrderingProgress.Progress now = progress.check(positions);
+      final OrderingProgress.Progress now;
+      try {
+        now = progress.check(positions);
+      } catch (RetriableBinlogException e) {
+        // LEAVE is written: a Kafka hiccup here must not leave the pump stuck in "closing".
+        if (System.nanoTime() > deadline) {
+          LOG.warn(
+              "could not read the ordering stream's ({}) offsets within {}; going offline anyway:"
+                  + " {}",
+              group,
+              timeout,
+              e.getMessage());
+          return;
+        }
+        LOG.debug("reading the ordering stream's offsets failed; retrying: {}", e.getMessage());
+        Thread.sleep(200);
+        continue;
+      }
       if (now.state() == OrderingProgress.State.PASSED) {
         LOG.info("the ordering stream ({}) has passed this pump's LEAVE", group);
         return;

@@ -109,18 +109,16 @@ public final class FakeBinlogTicker implements AutoCloseable {
       if (now - lastWrite < interval.toNanos()) {
         return;
       }
-      synchronized (writeLock) {
-        if (inFlight || closed) {
-          return; // the previous fake is still on its way: never queue a second one
-        }
+      final CompletableFuture<FakeWrite> fake = write(true);
+      if (fake == null) {
+        return;
       }
-      write()
-          .whenComplete(
-              (written, error) -> {
-                if (error == null) {
-                  LOG.debug("fake binlog {} written at {}", written.ts(), written.position());
-                }
-              });
+      fake.whenComplete(
+          (written, error) -> {
+            if (error == null) {
+              LOG.debug("fake binlog {} written at {}", written.ts(), written.position());
+            }
+          });
     } catch (RuntimeException e) {
       // A scheduled task that throws is never run again; an idle pump must keep ticking.
       LOG.error("fake binlog tick failed; retrying next tick", e);
@@ -133,13 +131,21 @@ public final class FakeBinlogTicker implements AutoCloseable {
    * future fails with a {@link BinlogException} when the TSO or Kafka is unavailable.
    */
   public CompletableFuture<FakeWrite> writeNow() {
-    return write();
+    return write(false);
   }
 
-  private CompletableFuture<FakeWrite> write() {
+  /**
+   * @param periodic a tick's write: skipped (null) while the previous fake is in flight or once
+   *     closed. Checked under the write lock, so that no tick's fake can land after the final one a
+   *     closing pump writes right after {@link #close}.
+   */
+  private CompletableFuture<FakeWrite> write(final boolean periodic) {
     final long ts;
     final CompletableFuture<RawPosition> appended;
     synchronized (writeLock) {
+      if (periodic && (inFlight || closed)) {
+        return null; // never queue a second fake behind one on its way
+      }
       try {
         ts = tso.getTimestamp();
       } catch (BinlogException e) {
