@@ -29,7 +29,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -250,18 +249,16 @@ public final class EtcdNodeRegistry implements NodeRegistry {
       }
       sleep(Math.min(STALE_POLL.toNanos(), Math.max(0, deadline - System.nanoTime())));
     }
-    throw new FatalBinlogException(
-        ErrorCode.REGISTRY_CONFLICT,
-        kind.name().toLowerCase(Locale.ROOT)
-            + " "
-            + nodeId
-            + " is already live (alive key "
+    throw RegistryConflicts.alreadyLive(
+        kind,
+        nodeId,
+        "alive key "
             + key
             + " held by lease "
             + Long.toHexString(holder)
             + " for longer than "
             + waitForStale.toMillis()
-            + " ms); two processes must not share a node id");
+            + " ms");
   }
 
   private NodeLiveness keepAlive(

@@ -9,7 +9,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -76,14 +75,7 @@ public final class InMemoryNodeRegistry implements NodeRegistry {
     while (live.contains(key)) {
       final long left = deadline - System.nanoTime();
       if (left <= 0) {
-        throw new FatalBinlogException(
-            ErrorCode.REGISTRY_CONFLICT,
-            kind.name().toLowerCase(Locale.ROOT)
-                + " "
-                + nodeId
-                + " is already live (alive key "
-                + key
-                + " is held); two processes must not share a node id");
+        throw RegistryConflicts.alreadyLive(kind, nodeId, "alive key " + key + " is held");
       }
       try {
         TimeUnit.NANOSECONDS.timedWait(this, left);

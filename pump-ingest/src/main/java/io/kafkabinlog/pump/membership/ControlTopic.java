@@ -3,6 +3,7 @@ package io.kafkabinlog.pump.membership;
 import io.kafkabinlog.common.error.BinlogException;
 import io.kafkabinlog.common.error.Causes;
 import io.kafkabinlog.common.error.ErrorCode;
+import io.kafkabinlog.common.error.Outage;
 import io.kafkabinlog.common.error.RetriableBinlogException;
 import io.kafkabinlog.common.tso.TimestampOracle;
 import io.kafkabinlog.pump.metrics.PumpMetrics;
@@ -54,9 +55,9 @@ public final class ControlTopic implements AutoCloseable {
   // Touched by the producer's I/O thread in callbacks, which must never wait for sendLock: a
   // send() holding it may be blocked on metadata that only that thread fetches.
   private final AtomicBoolean heartbeatInFlight = new AtomicBoolean();
-  private final AtomicBoolean kafkaOutage = new AtomicBoolean();
+  private final Outage kafkaOutage = new Outage();
+  private final Outage tsoOutage = new Outage();
   private boolean left;
-  private boolean tsoOutage;
 
   public ControlTopic(
       final Producer<byte[], byte[]> producer,
@@ -150,8 +151,7 @@ public final class ControlTopic implements AutoCloseable {
         try {
           ts = tso.getTimestamp();
         } catch (BinlogException e) {
-          if (!tsoOutage) {
-            tsoOutage = true;
+          if (tsoOutage.failed()) {
             LOG.warn(
                 "no TSO for a control heartbeat of pump {}; the merge waits until the timestamp"
                     + " oracle answers again: {}",
@@ -160,8 +160,7 @@ public final class ControlTopic implements AutoCloseable {
           }
           return;
         }
-        if (tsoOutage) {
-          tsoOutage = false;
+        if (tsoOutage.succeeded()) {
           LOG.info("timestamp oracle answers again; control heartbeats of {} resume", nodeId);
         }
         heartbeatInFlight.set(true);
@@ -180,10 +179,10 @@ public final class ControlTopic implements AutoCloseable {
     heartbeatInFlight.set(false);
     if (error == null) {
       metrics.controlHeartbeat();
-      if (kafkaOutage.getAndSet(false)) {
+      if (kafkaOutage.succeeded()) {
         LOG.info("control heartbeats of pump {} are acknowledged again by {}", nodeId, topic);
       }
-    } else if (!kafkaOutage.getAndSet(true)) {
+    } else if (kafkaOutage.failed()) {
       LOG.warn(
           "control heartbeat {} of pump {} was not acknowledged by {}; the merge holds the"
               + " resolved ts until one is: {}",

@@ -3,6 +3,7 @@ package io.kafkabinlog.pump.registry;
 import io.kafkabinlog.common.error.BinlogException;
 import io.kafkabinlog.common.error.ErrorCode;
 import io.kafkabinlog.common.error.FatalBinlogException;
+import io.kafkabinlog.common.error.Outage;
 import io.kafkabinlog.common.registry.NodeKind;
 import io.kafkabinlog.common.registry.NodeLiveness;
 import io.kafkabinlog.common.registry.NodeRegistry;
@@ -46,6 +47,7 @@ public final class PumpRegistration implements AutoCloseable {
   private final Duration heartbeatInterval;
   private final Duration livenessTtl;
   private final ScheduledExecutorService scheduler;
+  private final Outage heartbeatOutage = new Outage();
 
   // Guards every field below and serialises registry writes, so a heartbeat never lands a state
   // older than the one setState just wrote.
@@ -58,7 +60,6 @@ public final class PumpRegistration implements AutoCloseable {
   private NodeLiveness liveness;
   private ScheduledFuture<?> heartbeats;
   private boolean leaseLossLogged;
-  private boolean heartbeatFailing;
 
   public PumpRegistration(
       final NodeRegistry registry,
@@ -196,17 +197,14 @@ public final class PumpRegistration implements AutoCloseable {
         }
         checkLease();
         write(updateTs());
-        if (heartbeatFailing) {
-          heartbeatFailing = false;
+        if (heartbeatOutage.succeeded()) {
           LOG.info("registry heartbeats of pump {} succeed again", nodeId);
         }
       }
     } catch (RuntimeException e) {
       // Never rethrow: a scheduled task that throws is not run again.
       metrics.registryHeartbeatFailed();
-      synchronized (lock) {
-        heartbeatFailing = true;
-      }
+      heartbeatOutage.failed(); // noted for the recovery message; every failure is warned about
       LOG.warn("registry heartbeat of pump {} failed: {}", nodeId, e.toString());
     }
   }

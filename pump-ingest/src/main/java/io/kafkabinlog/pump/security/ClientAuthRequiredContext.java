@@ -47,14 +47,15 @@ final class ClientAuthRequiredContext extends SSLContext {
 
     @Override
     protected SSLEngine engineCreateSSLEngine() {
-      final SSLEngine engine = delegate.createSSLEngine();
-      engine.setNeedClientAuth(true);
-      return engine;
+      return needingClientAuth(delegate.createSSLEngine());
     }
 
     @Override
     protected SSLEngine engineCreateSSLEngine(final String host, final int port) {
-      final SSLEngine engine = delegate.createSSLEngine(host, port);
+      return needingClientAuth(delegate.createSSLEngine(host, port));
+    }
+
+    private static SSLEngine needingClientAuth(final SSLEngine engine) {
       engine.setNeedClientAuth(true);
       return engine;
     }

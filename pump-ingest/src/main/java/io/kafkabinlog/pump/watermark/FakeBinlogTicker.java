@@ -2,6 +2,7 @@ package io.kafkabinlog.pump.watermark;
 
 import io.kafkabinlog.common.error.BinlogException;
 import io.kafkabinlog.common.error.Causes;
+import io.kafkabinlog.common.error.Outage;
 import io.kafkabinlog.common.tso.TimestampOracle;
 import io.kafkabinlog.pump.ingest.RawLog;
 import io.kafkabinlog.pump.ingest.RawPosition;
@@ -52,8 +53,8 @@ public final class FakeBinlogTicker implements AutoCloseable {
   private long baselineNanos;
   private volatile long lastFakeAckNanos;
   private boolean inFlight;
-  private boolean tsoOutage;
-  private boolean kafkaOutage;
+  private final Outage tsoOutage = new Outage();
+  private final Outage kafkaOutage = new Outage();
   private volatile boolean closed;
 
   public FakeBinlogTicker(
@@ -149,8 +150,7 @@ public final class FakeBinlogTicker implements AutoCloseable {
       try {
         ts = tso.getTimestamp();
       } catch (BinlogException e) {
-        if (!tsoOutage) {
-          tsoOutage = true;
+        if (tsoOutage.failed()) {
           LOG.warn(
               "no TSO for a fake binlog; the watermark of this pump stands still until the"
                   + " timestamp oracle answers again (retrying every tick): {}",
@@ -158,8 +158,7 @@ public final class FakeBinlogTicker implements AutoCloseable {
         }
         return CompletableFuture.failedFuture(e);
       }
-      if (tsoOutage) {
-        tsoOutage = false;
+      if (tsoOutage.succeeded()) {
         LOG.info("timestamp oracle answers again; fake binlogs resume");
       }
       inFlight = true;
@@ -171,12 +170,10 @@ public final class FakeBinlogTicker implements AutoCloseable {
               synchronized (writeLock) {
                 inFlight = false;
                 if (error == null) {
-                  if (kafkaOutage) {
-                    kafkaOutage = false;
+                  if (kafkaOutage.succeeded()) {
                     LOG.info("fake binlogs are acknowledged again");
                   }
-                } else if (!kafkaOutage) {
-                  kafkaOutage = true;
+                } else if (kafkaOutage.failed()) {
                   LOG.warn(
                       "fake binlog {} was not written (retrying every tick): {}",
                       ts,

@@ -81,13 +81,7 @@ class PumpClientFailoverIT {
             new HostPort("127.0.0.1", 0),
             Integer.MAX_VALUE - (4 << 20),
             Optional.empty(),
-            new PumpGrpcService(
-                CLUSTER_ID,
-                state,
-                rawLog,
-                new BinlogValidator(),
-                new PumpMetrics(new PrometheusRegistry()),
-                topic));
+            TestPumpGrpcServices.of(CLUSTER_ID, state, rawLog, topic));
     closing.add(() -> server.shutdown(Duration.ofSeconds(5)));
     return server;
   }

@@ -11,18 +11,13 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
 import io.kafkabinlog.common.net.HostPort;
-import io.kafkabinlog.pump.metrics.PumpMetrics;
 import io.kafkabinlog.pump.state.PumpState;
-import io.kafkabinlog.schemas.binlog.Binlogs;
+import io.kafkabinlog.pump.testing.TestPrewrites;
 import io.kafkabinlog.schemas.proto.binlog.Binlog;
-import io.kafkabinlog.schemas.proto.binlog.MutationType;
-import io.kafkabinlog.schemas.proto.binlog.PrewriteValue;
 import io.kafkabinlog.schemas.proto.binlog.PullBinlogReq;
 import io.kafkabinlog.schemas.proto.binlog.PumpGrpc;
-import io.kafkabinlog.schemas.proto.binlog.TableMutation;
 import io.kafkabinlog.schemas.proto.binlog.WriteBinlogReq;
 import io.kafkabinlog.schemas.proto.binlog.WriteBinlogResp;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,7 +37,7 @@ class PumpGrpcServerTest {
   private static final int MAX_MESSAGE = 96 << 20;
 
   private final PumpState state = new PumpState();
-  private final PumpGrpcServiceTest.FakeRawLog rawLog = new PumpGrpcServiceTest.FakeRawLog();
+  private final FakeRawLog rawLog = new FakeRawLog();
   private PumpGrpcServer server;
   private ManagedChannel channel;
   private PumpGrpc.PumpBlockingStub blocking;
@@ -72,13 +67,7 @@ class PumpGrpcServerTest {
             new HostPort("127.0.0.1", 0),
             MAX_MESSAGE,
             Optional.empty(),
-            new PumpGrpcService(
-                CLUSTER,
-                state,
-                rawLog,
-                new BinlogValidator(),
-                new PumpMetrics(new PrometheusRegistry()),
-                "binlog.7.raw"));
+            TestPumpGrpcServices.of(CLUSTER, state, rawLog, "binlog.7.raw"));
     channel =
         NettyChannelBuilder.forAddress("127.0.0.1", server.port())
             .usePlaintext()
@@ -98,18 +87,7 @@ class PumpGrpcServerTest {
     state.goOnline();
     final byte[] row = new byte[64 << 20];
     new Random(3).nextBytes(row);
-    final Binlog binlog =
-        Binlogs.prewrite(
-            TS,
-            ByteString.copyFromUtf8("pk"),
-            PrewriteValue.newBuilder()
-                .setSchemaVersion(42)
-                .addMutations(
-                    TableMutation.newBuilder()
-                        .setTableId(45)
-                        .addInsertedRows(ByteString.copyFrom(row))
-                        .addSequence(MutationType.Insert))
-                .build());
+    final Binlog binlog = TestPrewrites.oneRow(TS, row);
     final ByteString payload = binlog.toByteString();
     final WriteBinlogResp resp =
         blocking.writeBinlog(

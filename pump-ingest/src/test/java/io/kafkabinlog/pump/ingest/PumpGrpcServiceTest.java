@@ -12,7 +12,6 @@ import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.kafkabinlog.common.error.ErrorCode;
 import io.kafkabinlog.common.error.RetriableBinlogException;
-import io.kafkabinlog.pump.metrics.PumpMetrics;
 import io.kafkabinlog.pump.state.PumpPhase;
 import io.kafkabinlog.pump.state.PumpState;
 import io.kafkabinlog.schemas.binlog.Binlogs;
@@ -23,11 +22,8 @@ import io.kafkabinlog.schemas.proto.binlog.PumpGrpc;
 import io.kafkabinlog.schemas.proto.binlog.WriteBinlogReq;
 import io.kafkabinlog.schemas.proto.binlog.WriteBinlogResp;
 import io.kafkabinlog.schemas.raw.BinlogHeader;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -46,46 +42,13 @@ class PumpGrpcServiceTest {
   private PumpGrpc.PumpBlockingStub blocking;
   private PumpGrpc.PumpFutureStub async;
 
-  /** Records appends; each returns the future the test set up (completed by default). */
-  static class FakeRawLog implements RawLog {
-    final List<BinlogHeader> appended = new CopyOnWriteArrayList<>();
-    final List<ByteString> payloads = new CopyOnWriteArrayList<>();
-    volatile CompletableFuture<RawPosition> next;
-
-    @Override
-    public CompletableFuture<RawPosition> append(
-        final BinlogHeader header, final ByteString payload) {
-      appended.add(header);
-      payloads.add(payload);
-      final CompletableFuture<RawPosition> result = next;
-      return result != null
-          ? result
-          : CompletableFuture.completedFuture(new RawPosition(0, appended.size() - 1, 1));
-    }
-
-    @Override
-    public int partition() {
-      return 0;
-    }
-
-    @Override
-    public void close() {}
-  }
-
   @BeforeEach
   void start() throws Exception {
     final String name = InProcessServerBuilder.generateName();
     server =
         InProcessServerBuilder.forName(name)
             .directExecutor()
-            .addService(
-                new PumpGrpcService(
-                    CLUSTER,
-                    state,
-                    rawLog,
-                    new BinlogValidator(),
-                    new PumpMetrics(new PrometheusRegistry()),
-                    TOPIC))
+            .addService(TestPumpGrpcServices.of(CLUSTER, state, rawLog, TOPIC))
             .build()
             .start();
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();
@@ -259,14 +222,7 @@ class PumpGrpcServiceTest {
             throw new IllegalStateException("producer closed");
           }
         };
-    final PumpGrpcService service =
-        new PumpGrpcService(
-            CLUSTER,
-            state,
-            throwing,
-            new BinlogValidator(),
-            new PumpMetrics(new PrometheusRegistry()),
-            TOPIC);
+    final PumpGrpcService service = TestPumpGrpcServices.of(CLUSTER, state, throwing, TOPIC);
     final CompletableFuture<Throwable> error = new CompletableFuture<>();
     service.writeBinlog(
         request(CLUSTER, prewrite()),

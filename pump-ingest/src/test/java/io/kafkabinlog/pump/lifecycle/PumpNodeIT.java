@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.google.protobuf.ByteString;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.options.GetOption;
@@ -24,13 +23,11 @@ import io.kafkabinlog.common.tso.Tso;
 import io.kafkabinlog.pump.config.DataDirLock;
 import io.kafkabinlog.pump.config.PumpConfigLoader;
 import io.kafkabinlog.pump.state.PumpPhase;
+import io.kafkabinlog.pump.testing.TestPrewrites;
 import io.kafkabinlog.schemas.binlog.Binlogs;
 import io.kafkabinlog.schemas.proto.binlog.Binlog;
 import io.kafkabinlog.schemas.proto.binlog.BinlogType;
-import io.kafkabinlog.schemas.proto.binlog.MutationType;
-import io.kafkabinlog.schemas.proto.binlog.PrewriteValue;
 import io.kafkabinlog.schemas.proto.binlog.PumpGrpc;
-import io.kafkabinlog.schemas.proto.binlog.TableMutation;
 import io.kafkabinlog.schemas.proto.binlog.WriteBinlogReq;
 import io.kafkabinlog.schemas.proto.control.PumpControl;
 import io.kafkabinlog.schemas.raw.BinlogHeader;
@@ -264,11 +261,7 @@ class PumpNodeIT {
 
     assertThat(awaitExit(node)).isEqualTo("paused");
     assertThat(node.phase()).isEqualTo(PumpPhase.PAUSED);
-    assertThat(
-            JSON.readTree(etcdText(keys.node(NodeKind.PUMP, id)).orElseThrow())
-                .get("state")
-                .asText())
-        .isEqualTo("paused");
+    assertThat(registryState(id)).isEqualTo("paused");
     assertThat(etcd(keys.alive(NodeKind.PUMP, id))).isEmpty();
     assertThat(readControl())
         .filteredOn(c -> c.getNodeId().equals(id))
@@ -327,11 +320,7 @@ class PumpNodeIT {
             new BinlogHeader(BinlogType.Prewrite, pending.getStartTs(), 0),
             new BinlogHeader(BinlogType.Commit, pending.getStartTs(), commitTs));
     assertThat(readControl()).filteredOn(c -> c.getNodeId().equals(id)).last().isEqualTo(leave);
-    assertThat(
-            JSON.readTree(etcdText(keys.node(NodeKind.PUMP, id)).orElseThrow())
-                .get("state")
-                .asText())
-        .isEqualTo("offline");
+    assertThat(registryState(id)).isEqualTo("offline");
     assertThat(etcd(keys.alive(NodeKind.PUMP, id))).isEmpty();
   }
 
@@ -353,19 +342,11 @@ class PumpNodeIT {
     commitOrderingOffsets(node.partition(), leave.getRawOffset() + 1, leaveOffset);
     Thread.sleep(1_500);
     assertThat(node.phase()).isEqualTo(PumpPhase.CLOSING);
-    assertThat(
-            JSON.readTree(etcdText(keys.node(NodeKind.PUMP, node.nodeId())).orElseThrow())
-                .get("state")
-                .asText())
-        .isEqualTo("closing");
+    assertThat(registryState(node.nodeId())).isEqualTo("closing");
 
     commitOrderingOffsets(node.partition(), leave.getRawOffset() + 1, leaveOffset + 1);
     assertThat(awaitExit(node)).isEqualTo("offline");
-    assertThat(
-            JSON.readTree(etcdText(keys.node(NodeKind.PUMP, node.nodeId())).orElseThrow())
-                .get("state")
-                .asText())
-        .isEqualTo("offline");
+    assertThat(registryState(node.nodeId())).isEqualTo("offline");
   }
 
   @Test
@@ -380,11 +361,7 @@ class PumpNodeIT {
     final PumpNode again = start(data, Map.of());
     assertThat(again.nodeId()).isEqualTo(id);
     assertThat(again.partition()).isEqualTo(partition);
-    assertThat(
-            JSON.readTree(etcdText(keys.node(NodeKind.PUMP, id)).orElseThrow())
-                .get("state")
-                .asText())
-        .isEqualTo("online");
+    assertThat(registryState(id)).isEqualTo("online");
     write(stub(again), prewrite(tso.getTimestamp()));
 
     final Path otherData = dir("intruder");
@@ -512,17 +489,7 @@ class PumpNodeIT {
   }
 
   private static Binlog prewrite(final long startTs) {
-    return Binlogs.prewrite(
-        startTs,
-        ByteString.copyFromUtf8("pk"),
-        PrewriteValue.newBuilder()
-            .setSchemaVersion(42)
-            .addMutations(
-                TableMutation.newBuilder()
-                    .setTableId(45)
-                    .addInsertedRows(ByteString.copyFrom(new byte[] {0x08, 0x02, 0x08, 0x02}))
-                    .addSequence(MutationType.Insert))
-            .build());
+    return TestPrewrites.oneRow(startTs, new byte[] {0x08, 0x02, 0x08, 0x02});
   }
 
   private JsonNode status(final PumpNode node) throws Exception {
@@ -655,6 +622,13 @@ class PumpNodeIT {
             .get(10, TimeUnit.SECONDS)
             .getKvs();
     return kvs.stream().findFirst();
+  }
+
+  /** The state the pump's registry entry says. */
+  private String registryState(final String nodeId) throws Exception {
+    return JSON.readTree(etcdText(keys.node(NodeKind.PUMP, nodeId)).orElseThrow())
+        .get("state")
+        .asText();
   }
 
   private Optional<String> etcdText(final String key) throws Exception {
