@@ -4,7 +4,8 @@
 #   measures our figure and a baseline in the same run and ends with the line
 #   "<name> ratio: <x>". Without NAME it lists the benchmarks.
 # Env: BINLOG_BENCH_SECONDS (default 5) per measured phase; the BINLOG_* endpoints of
-#   ./scripts/services.sh env.
+#   ./scripts/services.sh env; BENCH_JVM_OPTS, extra options of the benchmark's JVM (e.g. a JFR
+#   recording); BENCH_PUMP_JVM_OPTS, of the pump process the pump benchmark starts.
 set -euo pipefail
 
 # shellcheck source=../scripts/lib/common.sh
@@ -17,9 +18,11 @@ ensure_maven
 "$BINLOG_REPO_ROOT/scripts/services.sh" start >&2
 eval "$("$BINLOG_REPO_ROOT/scripts/services.sh" env)"
 
-classpath_file="$BINLOG_STATE_DIR/bench/classpath.txt"
+# Per checkout, not in the (shared) state dir: two worktrees benchmarking at once must not run
+# each other's jars.
+classpath_file="$BINLOG_REPO_ROOT/bench/target/classpath.txt"
 mkdir -p "$(dirname "$classpath_file")"
 log_info "building the bench module"
 build_module_classpath bench "$classpath_file"
 
-exec java -Xmx2g -cp "bench/target/classes:$(cat "$classpath_file")" io.kafkabinlog.bench.BenchMain "$@"
+exec java -Xmx2g ${BENCH_JVM_OPTS:-} -cp "bench/target/classes:$(cat "$classpath_file")" io.kafkabinlog.bench.BenchMain "$@"

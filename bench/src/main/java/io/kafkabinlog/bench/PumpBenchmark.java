@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +38,9 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 final class PumpBenchmark implements Benchmark {
   static final int ROW_BYTES = 1024;
   static final int IN_FLIGHT = 256;
-  private static final Duration WARM_UP = Duration.ofSeconds(3);
+  // Long enough for C2 to compile the hot paths: with 3 s the pump's JIT compiler was still busy
+  // for most of the measured phase (the pump's stack is far larger than a bare producer's).
+  private static final Duration WARM_UP = Duration.ofSeconds(10);
   private static final String NODE_ID = "bench-pump";
 
   @Override
@@ -86,7 +89,7 @@ final class PumpBenchmark implements Benchmark {
       final Path log = dir.resolve("pump.log");
       System.out.println("starting the pump (log: " + log + ")");
       try (PumpChild pump =
-          PumpChild.start(List.of("-Xmx2g"), pumpArgs, NODE_ID, log, Duration.ofMinutes(2))) {
+          PumpChild.start(jvmOptions(), pumpArgs, NODE_ID, log, Duration.ofMinutes(2))) {
         final TopicNames topics = new TopicNames(topicPrefix, Long.toUnsignedString(clusterId));
         final String baselineTopic = topicPrefix + ".baseline";
         admin
@@ -159,6 +162,16 @@ final class PumpBenchmark implements Benchmark {
     config.put(ProducerConfig.LINGER_MS_CONFIG, 1);
     config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
     return config;
+  }
+
+  private static List<String> jvmOptions() {
+    final List<String> options = new ArrayList<>(List.of("-Xmx2g"));
+    // For profiling the pump, e.g. BENCH_PUMP_JVM_OPTS=-XX:StartFlightRecording=filename=pump.jfr
+    final String extra = System.getenv("BENCH_PUMP_JVM_OPTS");
+    if (extra != null && !extra.isBlank()) {
+      options.addAll(List.of(extra.trim().split("\\s+")));
+    }
+    return options;
   }
 
   private static void deleteTopics(final Admin admin, final String prefix) {
