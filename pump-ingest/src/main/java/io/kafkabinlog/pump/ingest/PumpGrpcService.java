@@ -3,6 +3,8 @@ package io.kafkabinlog.pump.ingest;
 import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import io.kafkabinlog.common.error.BinlogException;
+import io.kafkabinlog.common.error.ErrorCode;
 import io.kafkabinlog.pump.metrics.PumpMetrics;
 import io.kafkabinlog.pump.metrics.PumpMetrics.ErrorType;
 import io.kafkabinlog.pump.state.PumpState;
@@ -122,6 +124,18 @@ public final class PumpGrpcService extends PumpGrpc.PumpImplBase {
             succeed(responses, started);
           } else {
             final Throwable cause = error instanceof CompletionException ? error.getCause() : error;
+            if (cause instanceof BinlogException refused
+                && refused.code() == ErrorCode.SHUTTING_DOWN) {
+              // The partition is sealed for the final watermark: like a prewrite to a pump
+              // that is not online, TiDB retries elsewhere or later.
+              fail(
+                  responses,
+                  started,
+                  ErrorType.NOT_ONLINE,
+                  Status.FAILED_PRECONDITION,
+                  String.valueOf(cause.getMessage()));
+              return;
+            }
             warn("binlog of start_ts " + header.startTs() + " not stored: " + cause);
             fail(
                 responses,

@@ -11,6 +11,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.kafkabinlog.common.error.ErrorCode;
+import io.kafkabinlog.common.error.FatalBinlogException;
 import io.kafkabinlog.common.error.RetriableBinlogException;
 import io.kafkabinlog.pump.state.PumpPhase;
 import io.kafkabinlog.pump.state.PumpState;
@@ -209,6 +210,18 @@ class PumpGrpcServiceTest {
         request(CLUSTER, prewrite()),
         Status.Code.UNAVAILABLE,
         "Kafka did not acknowledge the binlog of start_ts 1 on binlog.7.raw-0");
+  }
+
+  @Test
+  void aSealedPartitionRefusesLikeAPumpThatIsNotOnline() {
+    state.goOnline();
+    rawLog.next =
+        CompletableFuture.failedFuture(
+            new FatalBinlogException(ErrorCode.SHUTTING_DOWN, "no online: closing"));
+    assertRefused(
+        request(CLUSTER, Binlogs.commitOf(prewrite(), TS + 1)),
+        Status.Code.FAILED_PRECONDITION,
+        "no online: closing");
   }
 
   @Test
