@@ -44,4 +44,14 @@ public final class Causes {
     }
     return cursor;
   }
+
+  /** The innermost throwable of the chain (cycles stop the walk), e.g. an unresolvable host. */
+  public static Throwable root(final Throwable error) {
+    final Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    Throwable root = error;
+    while (root.getCause() != null && seen.add(root)) {
+      root = root.getCause();
+    }
+    return root;
+  }
 }

@@ -1,19 +1,11 @@
 package io.kafkabinlog.common.etcd;
 
-import io.kafkabinlog.common.error.Causes;
+import io.kafkabinlog.common.error.BoundedWait;
 import io.kafkabinlog.common.error.ErrorCode;
-import io.kafkabinlog.common.error.RetriableBinlogException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
-/**
- * Bounded waits on jetcd's futures. A timeout or a failure is {@code ETCD_UNAVAILABLE}, retriable,
- * with a message naming the etcd, the operation and the setting to check; an interrupt is {@code
- * SHUTTING_DOWN}.
- */
+/** Bounded waits on jetcd's futures: {@link BoundedWait} with {@code ETCD_UNAVAILABLE}. */
 public final class EtcdFutures {
   private EtcdFutures() {}
 
@@ -30,25 +22,6 @@ public final class EtcdFutures {
       final String etcd,
       final String what,
       final String check) {
-    try {
-      return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      future.cancel(true);
-      throw new RetriableBinlogException(
-          ErrorCode.SHUTTING_DOWN, "interrupted while waiting for " + etcd + " to " + what, e);
-    } catch (TimeoutException e) {
-      future.cancel(true);
-      throw new RetriableBinlogException(
-          ErrorCode.ETCD_UNAVAILABLE,
-          etcd + " did not " + what + " within " + timeout.toMillis() + " ms (check " + check + ")",
-          e);
-    } catch (ExecutionException e) {
-      final Throwable cause = Causes.unwrap(e);
-      throw new RetriableBinlogException(
-          ErrorCode.ETCD_UNAVAILABLE,
-          etcd + " failed to " + what + ": " + cause + " (check " + check + ")",
-          cause);
-    }
+    return BoundedWait.await(future, timeout, ErrorCode.ETCD_UNAVAILABLE, etcd, what, check);
   }
 }

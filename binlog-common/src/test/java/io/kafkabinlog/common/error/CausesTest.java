@@ -58,4 +58,15 @@ class CausesTest {
     assertThat(e)
         .hasToString("FatalBinlogException[CLUSTER_ID_MISMATCH]: cluster ID are mismatch, 1 vs 2");
   }
+
+  @Test
+  void shouldFindTheRootCauseAndStopAtACycle() {
+    final IOException io = new IOException("unknown host");
+    assertThat(Causes.root(new IllegalStateException("wrap", new RuntimeException(io))))
+        .isSameAs(io);
+    final RuntimeException first = new RuntimeException("a");
+    final RuntimeException second = new RuntimeException("b", first);
+    first.initCause(second);
+    assertThat(Causes.root(first)).isIn(first, second);
+  }
 }

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.kafkabinlog.common.error.BinlogException;
+import io.kafkabinlog.common.error.Causes;
 import io.kafkabinlog.common.error.ErrorCode;
 import io.kafkabinlog.pump.metrics.PumpMetrics;
 import io.kafkabinlog.pump.metrics.PumpMetrics.ErrorType;
@@ -17,7 +18,6 @@ import io.kafkabinlog.schemas.proto.binlog.WriteBinlogResp;
 import io.kafkabinlog.schemas.raw.BinlogHeader;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -123,7 +123,7 @@ public final class PumpGrpcService extends PumpGrpc.PumpImplBase {
           if (error == null) {
             succeed(responses, started);
           } else {
-            final Throwable cause = error instanceof CompletionException ? error.getCause() : error;
+            final Throwable cause = Causes.unwrap(error);
             if (cause instanceof BinlogException refused
                 && refused.code() == ErrorCode.SHUTTING_DOWN) {
               // The partition is sealed for the final watermark: like a prewrite to a pump

@@ -1,5 +1,6 @@
 package io.kafkabinlog.pump.ingest;
 
+import io.kafkabinlog.common.error.BoundedWait;
 import io.kafkabinlog.common.error.ErrorCode;
 import io.kafkabinlog.common.error.FatalBinlogException;
 import io.kafkabinlog.common.error.RetriableBinlogException;
@@ -11,9 +12,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
@@ -163,50 +161,39 @@ public final class RawTopics {
 
   private void createIfAbsent(final NewTopic topic) {
     try {
-      admin.createTopics(List.of(topic)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      await(admin.createTopics(List.of(topic)).all(), "create topic " + topic.name());
       LOG.info(
           "created topic {} ({} partitions, replication {}, {})",
           topic.name(),
           topic.numPartitions(),
           topic.replicationFactor(),
           topic.configs());
-    } catch (ExecutionException e) {
+    } catch (RetriableBinlogException e) {
       if (!(e.getCause() instanceof TopicExistsException)) {
-        throw unavailable("create topic " + topic.name(), e.getCause());
+        throw e;
       }
-    } catch (TimeoutException e) {
-      throw unavailable("create topic " + topic.name(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw unavailable("create topic " + topic.name(), e);
     }
   }
 
   /** Describes topics just created, waiting for their metadata to reach the broker answering. */
   private Map<String, TopicDescription> describe(final List<String> topicNames) {
+    final String what = "describe topics " + topicNames;
     final long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       try {
-        return admin
-            .describeTopics(topicNames)
-            .allTopicNames()
-            .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (ExecutionException e) {
+        return await(admin.describeTopics(topicNames).allTopicNames(), what);
+      } catch (RetriableBinlogException e) {
         if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
             || System.nanoTime() > deadline) {
-          throw unavailable("describe topics " + topicNames, e.getCause());
+          throw e;
         }
-      } catch (TimeoutException e) {
-        throw unavailable("describe topics " + topicNames, e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw unavailable("describe topics " + topicNames, e);
       }
       try {
         Thread.sleep(100);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw unavailable("describe topics " + topicNames, e);
+        throw new RetriableBinlogException(
+            ErrorCode.SHUTTING_DOWN, "interrupted while waiting for Kafka to " + what, e);
       }
     }
   }
@@ -217,22 +204,7 @@ public final class RawTopics {
   }
 
   private <T> T await(final KafkaFuture<T> future, final String what) {
-    try {
-      return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      throw unavailable(what, e.getCause());
-    } catch (TimeoutException e) {
-      throw unavailable(what, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw unavailable(what, e);
-    }
-  }
-
-  private static RetriableBinlogException unavailable(final String what, final Throwable cause) {
-    return new RetriableBinlogException(
-        ErrorCode.KAFKA_UNAVAILABLE,
-        "could not " + what + " on Kafka ([kafka] bootstrap-servers): " + cause,
-        cause);
+    return BoundedWait.await(
+        future, timeout, ErrorCode.KAFKA_UNAVAILABLE, "Kafka", what, "[kafka] bootstrap-servers");
   }
 }

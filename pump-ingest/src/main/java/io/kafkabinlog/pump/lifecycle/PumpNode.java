@@ -5,6 +5,7 @@ import io.etcd.jetcd.ClientBuilder;
 import io.grpc.BindableService;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
+import io.kafkabinlog.common.error.Causes;
 import io.kafkabinlog.common.error.ErrorCode;
 import io.kafkabinlog.common.error.FatalBinlogException;
 import io.kafkabinlog.common.error.RetriableBinlogException;
@@ -292,21 +293,13 @@ public final class PumpNode implements LifecycleActions, AutoCloseable {
           "cannot use kafka.bootstrap-servers="
               + config.kafka().bootstrapServersString()
               + ": "
-              + rootCause(e).getMessage(),
+              + Causes.root(e).getMessage(),
           e);
     }
     // Admin.close() waits for pending calls until their own (60 s) timeout: a start that failed
     // on an unreachable Kafka would hang that long.
     resources.own(() -> opened.close(ADMIN_CLOSE_TIMEOUT));
     return opened;
-  }
-
-  private static Throwable rootCause(final Throwable error) {
-    Throwable root = error;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    return root;
   }
 
   private RawTopics.Layout ensureTopics() {

@@ -1,7 +1,7 @@
 package io.kafkabinlog.pump.membership;
 
 import io.kafkabinlog.common.error.BinlogException;
-import io.kafkabinlog.common.error.Causes;
+import io.kafkabinlog.common.error.BoundedWait;
 import io.kafkabinlog.common.error.ErrorCode;
 import io.kafkabinlog.common.error.Outage;
 import io.kafkabinlog.common.error.RetriableBinlogException;
@@ -11,12 +11,10 @@ import io.kafkabinlog.schemas.proto.control.PumpControl;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -260,30 +258,13 @@ public final class ControlTopic implements AutoCloseable {
   }
 
   private RecordMetadata awaitAck(final Future<RecordMetadata> sent, final String what) {
-    try {
-      return sent.get(ackTimeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new RetriableBinlogException(
-          ErrorCode.SHUTTING_DOWN,
-          "interrupted while writing " + what + " of pump " + nodeId + " to " + topic,
-          e);
-    } catch (TimeoutException e) {
-      throw new RetriableBinlogException(
-          ErrorCode.KAFKA_UNAVAILABLE,
-          "control topic "
-              + topic
-              + " did not acknowledge "
-              + what
-              + " of pump "
-              + nodeId
-              + " within "
-              + ackTimeout.toMillis()
-              + " ms (check the brokers and [kafka] bootstrap-servers)",
-          e);
-    } catch (ExecutionException e) {
-      throw unavailable(what, Causes.unwrap(e));
-    }
+    return BoundedWait.await(
+        sent,
+        ackTimeout,
+        ErrorCode.KAFKA_UNAVAILABLE,
+        "control topic " + topic,
+        "acknowledge " + what + " of pump " + nodeId,
+        "the brokers and [kafka] bootstrap-servers");
   }
 
   private RetriableBinlogException unavailable(final String what, final Throwable cause) {

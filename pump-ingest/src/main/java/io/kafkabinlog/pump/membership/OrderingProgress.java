@@ -1,15 +1,12 @@
 package io.kafkabinlog.pump.membership;
 
-import io.kafkabinlog.common.error.Causes;
+import io.kafkabinlog.common.error.BoundedWait;
 import io.kafkabinlog.common.error.ErrorCode;
 import io.kafkabinlog.common.error.RetriableBinlogException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -83,46 +80,30 @@ public final class OrderingProgress {
   }
 
   private Map<TopicPartition, OffsetAndMetadata> committed() {
+    final Map<TopicPartition, OffsetAndMetadata> offsets;
     try {
-      final Map<TopicPartition, OffsetAndMetadata> offsets =
-          admin
-              .listConsumerGroupOffsets(groupId)
-              .partitionsToOffsetAndMetadata()
-              .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      // Partitions without a committed offset may come back with a null value.
-      final Map<TopicPartition, OffsetAndMetadata> present = new HashMap<>();
-      offsets.forEach(
-          (partition, offset) -> {
-            if (offset != null) {
-              present.put(partition, offset);
-            }
-          });
-      return present;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new RetriableBinlogException(
-          ErrorCode.SHUTTING_DOWN, "interrupted while reading offsets of group " + groupId, e);
-    } catch (TimeoutException e) {
-      throw new RetriableBinlogException(
-          ErrorCode.KAFKA_UNAVAILABLE,
-          "Kafka did not list the committed offsets of the ordering stream's group "
-              + groupId
-              + " within "
-              + timeout.toMillis()
-              + " ms",
-          e);
-    } catch (ExecutionException e) {
-      final Throwable cause = Causes.unwrap(e);
-      if (cause instanceof GroupIdNotFoundException) {
+      offsets =
+          BoundedWait.await(
+              admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata(),
+              timeout,
+              ErrorCode.KAFKA_UNAVAILABLE,
+              "Kafka",
+              "list the committed offsets of the ordering stream's group " + groupId,
+              "[kafka] bootstrap-servers and [kafka] ordering-group");
+    } catch (RetriableBinlogException e) {
+      if (e.getCause() instanceof GroupIdNotFoundException) {
         return Map.of();
       }
-      throw new RetriableBinlogException(
-          ErrorCode.KAFKA_UNAVAILABLE,
-          "could not read the committed offsets of the ordering stream's group "
-              + groupId
-              + ": "
-              + cause,
-          cause);
+      throw e;
     }
+    // Partitions without a committed offset may come back with a null value.
+    final Map<TopicPartition, OffsetAndMetadata> present = new HashMap<>();
+    offsets.forEach(
+        (partition, offset) -> {
+          if (offset != null) {
+            present.put(partition, offset);
+          }
+        });
+    return present;
   }
 }
