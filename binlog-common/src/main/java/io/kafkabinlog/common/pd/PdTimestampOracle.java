@@ -8,6 +8,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.TlsChannelCredentials;
 import io.grpc.stub.StreamObserver;
+import io.kafkabinlog.common.concurrent.DaemonThreads;
 import io.kafkabinlog.common.error.BinlogException;
 import io.kafkabinlog.common.error.Causes;
 import io.kafkabinlog.common.error.ErrorCode;
@@ -142,13 +143,7 @@ public final class PdTimestampOracle implements TimestampOracle {
     this.expectedClusterId = expectedClusterId;
     this.clusterId = expectedClusterId;
     final ScheduledThreadPoolExecutor executor =
-        new ScheduledThreadPoolExecutor(
-            1,
-            task -> {
-              final Thread thread = new Thread(task, "pd-tso-client");
-              thread.setDaemon(true);
-              return thread;
-            });
+        new ScheduledThreadPoolExecutor(1, DaemonThreads.named("pd-tso-client"));
     executor.setRemoveOnCancelPolicy(true);
     this.background = executor;
   }

@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import io.kafkabinlog.common.concurrent.DaemonThreads;
 import io.kafkabinlog.common.error.ErrorCode;
 import io.kafkabinlog.common.error.FatalBinlogException;
 import io.kafkabinlog.common.metrics.PrometheusText;
@@ -88,14 +89,7 @@ public final class PumpStatusServer implements AutoCloseable {
           "cannot bind the status API to status-addr " + addr + ": " + e.getMessage(),
           e);
     }
-    executor =
-        Executors.newFixedThreadPool(
-            2,
-            r -> {
-              final Thread t = new Thread(r, "pump-status-http");
-              t.setDaemon(true);
-              return t;
-            });
+    executor = Executors.newFixedThreadPool(2, DaemonThreads.named("pump-status-http"));
     server.setExecutor(executor);
     server.createContext("/", this::handle);
   }

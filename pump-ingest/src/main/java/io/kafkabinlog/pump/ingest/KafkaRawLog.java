@@ -1,6 +1,7 @@
 package io.kafkabinlog.pump.ingest;
 
 import com.google.protobuf.ByteString;
+import io.kafkabinlog.common.concurrent.DaemonThreads;
 import io.kafkabinlog.common.config.KafkaSection.KafkaSettings;
 import io.kafkabinlog.common.error.ErrorCode;
 import io.kafkabinlog.common.error.RetriableBinlogException;
@@ -86,11 +87,7 @@ public final class KafkaRawLog implements RawLog {
     this.listener = Objects.requireNonNull(listener, "listener");
     this.chunkLane =
         Executors.newSingleThreadExecutor(
-            runnable -> {
-              final Thread thread = new Thread(runnable, "raw-chunks-" + topic + "-" + partition);
-              thread.setDaemon(true);
-              return thread;
-            });
+            DaemonThreads.named("raw-chunks-" + topic + "-" + partition));
   }
 
   /**

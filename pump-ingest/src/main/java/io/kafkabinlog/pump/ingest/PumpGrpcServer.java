@@ -8,6 +8,7 @@ import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.ServiceDescriptor;
 import io.grpc.netty.NettyServerBuilder;
+import io.kafkabinlog.common.concurrent.DaemonThreads;
 import io.kafkabinlog.common.net.HostPort;
 import io.kafkabinlog.schemas.proto.binlog.PumpGrpc;
 import io.kafkabinlog.schemas.proto.binlog.WriteBinlogReq;
@@ -24,9 +25,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,7 +78,8 @@ public final class PumpGrpcServer {
     // bench's peak was 8.5-11.5k records/s, with 2 it was 15-21k.
     final ExecutorService executor =
         Executors.newFixedThreadPool(
-            Math.max(2, Runtime.getRuntime().availableProcessors()), threads());
+            Math.max(2, Runtime.getRuntime().availableProcessors()),
+            DaemonThreads.numbered("pump-grpc"));
     final NettyServerBuilder builder =
         NettyServerBuilder.forAddress(addr.toSocketAddress())
             .maxInboundMessageSize(maxInboundMessageSize)
@@ -173,14 +173,5 @@ public final class PumpGrpcServer {
     } finally {
       executor.shutdownNow();
     }
-  }
-
-  private static ThreadFactory threads() {
-    final AtomicInteger count = new AtomicInteger();
-    return runnable -> {
-      final Thread thread = new Thread(runnable, "pump-grpc-" + count.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    };
   }
 }

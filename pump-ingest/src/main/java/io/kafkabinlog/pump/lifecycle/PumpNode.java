@@ -5,6 +5,7 @@ import io.etcd.jetcd.ClientBuilder;
 import io.grpc.BindableService;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
+import io.kafkabinlog.common.concurrent.DaemonThreads;
 import io.kafkabinlog.common.error.Causes;
 import io.kafkabinlog.common.error.ErrorCode;
 import io.kafkabinlog.common.error.FatalBinlogException;
@@ -93,9 +94,9 @@ public final class PumpNode implements LifecycleActions, AutoCloseable {
   private final PumpState state = new PumpState();
   private final CountDownLatch exited = new CountDownLatch(1);
   private final ExecutorService lifecycle =
-      Executors.newSingleThreadExecutor(r -> daemon(r, "pump-lifecycle"));
+      Executors.newSingleThreadExecutor(DaemonThreads.named("pump-lifecycle"));
   private final ScheduledExecutorService scheduler =
-      Executors.newScheduledThreadPool(2, r -> daemon(r, "pump-timer"));
+      Executors.newScheduledThreadPool(2, DaemonThreads.named("pump-timer"));
 
   private String nodeId;
   private long clusterId;
@@ -539,12 +540,6 @@ public final class PumpNode implements LifecycleActions, AutoCloseable {
     resources.close();
     lifecycle.shutdown();
     exited.countDown();
-  }
-
-  private static Thread daemon(final Runnable task, final String name) {
-    final Thread thread = new Thread(task, name);
-    thread.setDaemon(true);
-    return thread;
   }
 
   /** What GET /status shows. */

@@ -1,6 +1,7 @@
 package io.kafkabinlog.tidbsim.engine;
 
 import com.google.protobuf.UnsafeByteOperations;
+import io.kafkabinlog.common.concurrent.DaemonThreads;
 import io.kafkabinlog.common.error.ErrorCode;
 import io.kafkabinlog.common.error.FatalBinlogException;
 import io.kafkabinlog.common.error.RetriableBinlogException;
@@ -419,12 +420,7 @@ public final class SimCluster {
     Lock lock = tableLocks.exclusive(found.id());
     // TiDB's TTL manager: heartbeats keep the lock of a transaction that takes long to build.
     ScheduledExecutorService heartbeat =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "txn-heartbeat-" + startTs);
-              t.setDaemon(true);
-              return t;
-            });
+        Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("txn-heartbeat-" + startTs));
     try {
       heartbeat.scheduleAtFixedRate(() -> txnStatus.keepAlive(startTs), 0, 1, TimeUnit.SECONDS);
       TableInfo table = catalog.tableById(found.id()).orElse(null);

@@ -5,6 +5,7 @@ import io.etcd.jetcd.Client;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
+import io.kafkabinlog.common.concurrent.DaemonThreads;
 import io.kafkabinlog.common.error.Causes;
 import io.kafkabinlog.common.error.ErrorCode;
 import io.kafkabinlog.common.error.RetriableBinlogException;
@@ -24,7 +25,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -84,7 +84,7 @@ public final class PumpsClient implements BinlogWriter {
     this.ownsEtcd = ownsEtcd;
     this.etcdEndpoints = etcdEndpoints;
     this.policy = new WriteRetryPolicy(config.writeTimeout(), config.commitGiveUp());
-    this.scheduler = Executors.newScheduledThreadPool(2, daemonThreads());
+    this.scheduler = Executors.newScheduledThreadPool(2, DaemonThreads.numbered("pumps-client"));
     this.pumps =
         new PumpSet(
             config.strategy().newSelector(),
@@ -597,14 +597,5 @@ public final class PumpsClient implements BinlogWriter {
   /** gRPC-java limits no outbound message by default; {@code maxMessageSize} is checked above. */
   private static ManagedChannel dial(final String host) {
     return NettyChannelBuilder.forTarget(host, InsecureChannelCredentials.create()).build();
-  }
-
-  private static ThreadFactory daemonThreads() {
-    final AtomicInteger count = new AtomicInteger();
-    return runnable -> {
-      final Thread thread = new Thread(runnable, "pumps-client-" + count.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    };
   }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.kafkabinlog.common.concurrent.DaemonThreads;
 import io.kafkabinlog.common.error.ErrorCode;
 import io.kafkabinlog.common.error.FatalBinlogException;
 import io.kafkabinlog.common.txnstatus.TxnStatus;
@@ -100,14 +101,7 @@ public final class TidbStatusServer implements AutoCloseable {
               + "); choose another status address/port",
           e);
     }
-    this.executor =
-        Executors.newFixedThreadPool(
-            4,
-            r -> {
-              final Thread t = new Thread(r, "tidb-sim-status-http");
-              t.setDaemon(true);
-              return t;
-            });
+    this.executor = Executors.newFixedThreadPool(4, DaemonThreads.named("tidb-sim-status-http"));
     server.createContext("/", this::handle);
     server.setExecutor(executor);
   }
