@@ -31,6 +31,8 @@ public enum ErrorCode {
   PUMP_UNAVAILABLE,
   /** The transaction-status service (TiKV, or tidb-sim's stand-in) did not answer. */
   TXN_STATUS_UNAVAILABLE,
+  /** The schema source (TiDB's status API /ddl/history, or tidb-sim's) did not answer. */
+  SCHEMA_SOURCE_UNAVAILABLE,
   /** A transaction lost a lock or schema race and was rolled back; retrying it may succeed. */
   TXN_CONFLICT,
   /** A component is shutting down and refuses new work. */

@@ -22,7 +22,24 @@ public final class AvroEvents {
       final long schemaVersion,
       final List<GenericRecord> rows,
       final GenericRecord ddl) {
+    return transaction(commitTs, startTs, schemaVersion, rows, ddl, 0, true);
+  }
+
+  /**
+   * One record of a transaction published as several ({@code fragment} 0.., {@code lastFragment} on
+   * the last).
+   */
+  public static GenericRecord transaction(
+      final long commitTs,
+      final long startTs,
+      final long schemaVersion,
+      final List<GenericRecord> rows,
+      final GenericRecord ddl,
+      final int fragment,
+      final boolean lastFragment) {
     GenericRecord r = new GenericData.Record(AvroSchemas.TRANSACTION);
+    r.put("fragment", fragment);
+    r.put("last_fragment", lastFragment);
     r.put("commit_ts", commitTs);
     r.put("start_ts", startTs);
     r.put("schema_version", schemaVersion);

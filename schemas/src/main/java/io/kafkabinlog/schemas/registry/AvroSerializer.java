@@ -24,8 +24,15 @@ public final class AvroSerializer implements Serializer<GenericRecord> {
   /** Register schemas on first use (true, default) or only look them up (false). */
   public static final String AUTO_REGISTER_CONFIG = "auto.register.schemas";
 
+  /**
+   * Subject naming: Confluent's class names are accepted, {@code TopicNameStrategy} (default) or
+   * {@code TopicRecordNameStrategy} (several record types on one topic).
+   */
+  public static final String VALUE_SUBJECT_STRATEGY_CONFIG = "value.subject.name.strategy";
+
   private SchemaRegistryClient client;
   private boolean isKey;
+  private boolean topicRecordNames;
   private boolean autoRegister = true;
   private final Map<Schema, Integer> lookedUp = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -34,14 +41,36 @@ public final class AvroSerializer implements Serializer<GenericRecord> {
 
   /** Ready to use with {@code client}, for values ({@code isKey} false) or keys. */
   public AvroSerializer(final SchemaRegistryClient client, final boolean isKey) {
+    this(client, isKey, false);
+  }
+
+  /**
+   * Ready to use; {@code topicRecordNames} selects TopicRecordNameStrategy ({@code <topic>-<record
+   * full name>}) instead of TopicNameStrategy.
+   */
+  public AvroSerializer(
+      final SchemaRegistryClient client, final boolean isKey, final boolean topicRecordNames) {
     this.client = client;
     this.isKey = isKey;
+    this.topicRecordNames = topicRecordNames;
   }
 
   @Override
   public void configure(final Map<String, ?> configs, final boolean isKey) {
     this.isKey = isKey;
     this.client = AvroDeserializer.clientFrom(configs);
+    Object strategy = configs.get(VALUE_SUBJECT_STRATEGY_CONFIG);
+    if (strategy != null) {
+      String name = strategy.toString();
+      if (name.endsWith("TopicRecordNameStrategy")) {
+        this.topicRecordNames = true;
+      } else if (!name.endsWith("TopicNameStrategy")) {
+        throw new org.apache.kafka.common.config.ConfigException(
+            VALUE_SUBJECT_STRATEGY_CONFIG,
+            name,
+            "supported: TopicNameStrategy, TopicRecordNameStrategy");
+      }
+    }
     Object auto = configs.get(AUTO_REGISTER_CONFIG);
     if (auto != null) {
       this.autoRegister = Boolean.parseBoolean(auto.toString());
@@ -57,7 +86,10 @@ public final class AvroSerializer implements Serializer<GenericRecord> {
       throw new SerializationException(
           "AvroSerializer is not configured: set " + SchemaRegistryClient.URL_CONFIG);
     }
-    String subject = SubjectNames.topicNameStrategy(topic, isKey);
+    String subject =
+        topicRecordNames
+            ? SubjectNames.topicRecordNameStrategy(topic, record.getSchema().getFullName())
+            : SubjectNames.topicNameStrategy(topic, isKey);
     Schema schema = record.getSchema();
     int id;
     try {
