@@ -13,15 +13,20 @@ import java.util.Map;
  * @param etcdEndpoints etcd URLs
  * @param kafkaBootstrap Kafka bootstrap servers
  * @param measureTime how long each measured phase runs
+ * @param schemaRegistryUrl the schema registry's URL
  */
 public record BenchEnvironment(
-    List<URI> etcdEndpoints, String kafkaBootstrap, Duration measureTime) {
+    List<URI> etcdEndpoints,
+    String kafkaBootstrap,
+    Duration measureTime,
+    String schemaRegistryUrl) {
   public static BenchEnvironment from(final Map<String, String> env) {
     return new BenchEnvironment(
         Arrays.stream(env.getOrDefault("BINLOG_ETCD_ENDPOINTS", "http://127.0.0.1:2379").split(","))
             .map(s -> URI.create(s.trim()))
             .toList(),
         env.getOrDefault("BINLOG_KAFKA_BOOTSTRAP", "127.0.0.1:9092"),
-        Duration.ofSeconds(Long.parseLong(env.getOrDefault("BINLOG_BENCH_SECONDS", "5"))));
+        Duration.ofSeconds(Long.parseLong(env.getOrDefault("BINLOG_BENCH_SECONDS", "5"))),
+        env.getOrDefault("BINLOG_REGISTRY_URL", "http://127.0.0.1:8081"));
   }
 }

@@ -1,5 +1,6 @@
 package io.kafkabinlog.bench;
 
+import io.kafkabinlog.bench.ordering.OrderingBenchmark;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,7 +15,8 @@ public final class BenchMain {
   }
 
   static BenchMain withAllBenchmarks() {
-    return new BenchMain(List.of(new RegistryHeartbeatBenchmark(), new PumpBenchmark()));
+    return new BenchMain(
+        List.of(new RegistryHeartbeatBenchmark(), new PumpBenchmark(), new OrderingBenchmark()));
   }
 
   Optional<Benchmark> find(final String name) {
