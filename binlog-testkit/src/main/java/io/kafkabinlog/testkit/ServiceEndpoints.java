@@ -19,7 +19,8 @@ public record ServiceEndpoints(
     String mariaDbHost,
     int mariaDbPort,
     String mariaDbUser,
-    String mariaDbPassword) {
+    String mariaDbPassword,
+    String schemaRegistryUrl) {
 
   /** Told in every "service not reachable" failure. */
   public static final String HOW_TO_START =
@@ -43,7 +44,8 @@ public record ServiceEndpoints(
         env.getOrDefault("BINLOG_MARIADB_HOST", "127.0.0.1"),
         Integer.parseInt(env.getOrDefault("BINLOG_MARIADB_PORT", "3307")),
         env.getOrDefault("BINLOG_MARIADB_USER", "root"),
-        env.getOrDefault("BINLOG_MARIADB_PASSWORD", ""));
+        env.getOrDefault("BINLOG_MARIADB_PASSWORD", ""),
+        env.getOrDefault("BINLOG_REGISTRY_URL", "http://127.0.0.1:8081"));
   }
 
   /** JDBC URL of the server, optionally with a default database. */

@@ -14,6 +14,7 @@ import io.kafkabinlog.testkit.JvmProcess;
 import io.kafkabinlog.testkit.KafkaServiceExtension;
 import io.kafkabinlog.tidbsim.TidbSimMain;
 import io.kafkabinlog.tidbsim.txn.TxnOutcome;
+import io.kafkabinlog.tidbsim.txn.TxnOutcomeLog;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -163,7 +164,7 @@ class PumpBankWorkloadIT {
         commits.put(b.header().startTs(), b.header().commitTs());
       }
     }
-    final List<TxnOutcome> outcomes = TxnOutcomes.readAll(simData);
+    final List<TxnOutcome> outcomes = TxnOutcomeLog.readAll(simData);
     final List<TxnOutcome> committed = outcomes.stream().filter(TxnOutcome::committed).toList();
     System.out.printf(
         "bank: %d txn outcomes (%d committed); raw topic: %d records, %d binlogs, %d fake,"

@@ -231,6 +231,24 @@ public final class TxnOutcomeLog implements AutoCloseable {
     }
   }
 
+  /**
+   * Every intact record of a data directory's log, in write order, up to the first torn or corrupt
+   * one (tests and checkers that compare the downstream with what the sim committed).
+   */
+  public static List<TxnOutcome> readAll(final Path dataDir) throws IOException {
+    final ByteBuffer in =
+        ByteBuffer.wrap(Files.readAllBytes(dataDir.resolve(FILE))).order(ByteOrder.BIG_ENDIAN);
+    final List<TxnOutcome> outcomes = new ArrayList<>();
+    for (int off = 0; off + RECORD_SIZE <= in.limit(); off += RECORD_SIZE) {
+      final TxnOutcome o = decode(in, off);
+      if (o == null) {
+        break;
+      }
+      outcomes.add(o);
+    }
+    return outcomes;
+  }
+
   /** How many group writes this writer made (at most one per append; fewer under load). */
   public long groupWrites() {
     synchronized (flushLock) {

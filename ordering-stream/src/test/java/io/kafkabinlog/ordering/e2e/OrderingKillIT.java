@@ -1,0 +1,122 @@
+package io.kafkabinlog.ordering.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kafkabinlog.testkit.EtcdServiceExtension;
+import io.kafkabinlog.testkit.JvmProcess;
+import io.kafkabinlog.testkit.KafkaServiceExtension;
+import io.kafkabinlog.testkit.ServiceEndpoints;
+import io.kafkabinlog.tidbsim.txn.TxnOutcome;
+import io.kafkabinlog.tidbsim.txn.TxnOutcomeLog;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Acceptance: tidb-sim's oltp and then ddl workloads through two pump processes while the ordering
+ * stream is killed with SIGKILL twice mid-run (restarted once on its state directory, once on an
+ * empty one, so the second restart restores every store from its changelog). The txn topic, read
+ * with read_committed, must hold every transaction the sim committed exactly once, in strictly
+ * increasing commit_ts, and nothing the sim rolled back.
+ */
+class OrderingKillIT {
+  @RegisterExtension static final EtcdServiceExtension ETCD = new EtcdServiceExtension();
+  @RegisterExtension static final KafkaServiceExtension KAFKA = new KafkaServiceExtension();
+
+  private static final Pattern COMMITTED = Pattern.compile(": (\\d+) committed");
+
+  @TempDir Path dir;
+
+  @Test
+  void everyCommittedTransactionOnceAndInOrderThroughTwoKill9s() throws Exception {
+    try (PipelineStack stack = new PipelineStack(ETCD, KAFKA, dir)) {
+      stack.startPump("pump-1");
+      stack.startPump("pump-2");
+      PipelineStack.OrderingNode ordering = stack.startOrdering(dir.resolve("state-a"));
+
+      try (JvmProcess oltp =
+          stack.runSim("oltp", Duration.ofSeconds(25), "--threads=4", "--seed=11")) {
+        oltp.awaitLine(COMMITTED, Duration.ofSeconds(60));
+        Thread.sleep(8_000);
+        assertThat(ordering.process().kill9()).isEqualTo(137);
+        ordering = stack.startOrdering(dir.resolve("state-a"));
+        assertThat(oltp.waitFor(Duration.ofSeconds(90))).isZero();
+      }
+      try (JvmProcess ddl =
+          stack.runSim("ddl", Duration.ofSeconds(20), "--threads=3", "--seed=12")) {
+        ddl.awaitLine(COMMITTED, Duration.ofSeconds(60));
+        Thread.sleep(6_000);
+        assertThat(ordering.process().kill9()).isEqualTo(137);
+        // An empty state directory: every store comes back from its changelog topic.
+        ordering = stack.startOrdering(dir.resolve("state-b"));
+        assertThat(ddl.waitFor(Duration.ofSeconds(90))).isZero();
+      }
+
+      final Map<Long, Long> committed = committedByCommitTs(stack.simDataDir());
+      assertThat(committed).hasSizeGreaterThan(500);
+      final long lastCommit =
+          committed.keySet().stream().mapToLong(Long::longValue).max().orElseThrow();
+      try (PublishedTransactions published =
+          new PublishedTransactions(
+              KAFKA.bootstrapServers(),
+              ServiceEndpoints.fromEnvironment().schemaRegistryUrl(),
+              stack.topics().txn())) {
+        final long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+        while (published.lastResolved() < lastCommit && System.nanoTime() < deadline) {
+          published.poll();
+        }
+        assertThat(published.lastResolved())
+            .as("resolved ts reached the last commit; ordering status: %s", ordering.status())
+            .isGreaterThanOrEqualTo(lastCommit);
+        assertThat(published.violations()).isEmpty();
+
+        final List<PublishedTransactions.Published> txns = published.transactions();
+        final List<Long> order =
+            txns.stream().map(PublishedTransactions.Published::commitTs).toList();
+        for (int i = 1; i < order.size(); i++) {
+          assertThat(order.get(i)).as("commit_ts at %d", i).isGreaterThan(order.get(i - 1));
+        }
+        final Set<Long> dml =
+            txns.stream()
+                .filter(t -> !t.ddl())
+                .map(PublishedTransactions.Published::commitTs)
+                .collect(Collectors.toCollection(TreeSet::new));
+        final Set<Long> missing = new TreeSet<>(committed.keySet());
+        missing.removeAll(order);
+        assertThat(missing).as("committed transactions missing from the txn topic").isEmpty();
+        final Set<Long> unexpected = new TreeSet<>(dml);
+        unexpected.removeAll(committed.keySet());
+        assertThat(unexpected).as("published DML the sim did not commit").isEmpty();
+        for (PublishedTransactions.Published t : txns) {
+          if (committed.containsKey(t.commitTs())) {
+            assertThat(t.startTs()).isEqualTo(committed.get(t.commitTs()));
+          }
+        }
+        assertThat(txns.stream().filter(PublishedTransactions.Published::ddl).count())
+            .as("DDL transactions published")
+            .isPositive();
+      }
+    }
+  }
+
+  /** commit_ts -> start_ts of every transaction the sim recorded as committed. */
+  private static Map<Long, Long> committedByCommitTs(final Path simData) throws IOException {
+    final Map<Long, Long> committed = new HashMap<>();
+    for (TxnOutcome o : TxnOutcomeLog.readAll(simData)) {
+      if (o.commitTs() > 0) {
+        committed.put(o.commitTs(), o.startTs());
+      }
+    }
+    return committed;
+  }
+}

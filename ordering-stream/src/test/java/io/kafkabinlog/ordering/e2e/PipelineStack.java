@@ -1,0 +1,236 @@
+package io.kafkabinlog.ordering.e2e;
+
+import io.kafkabinlog.common.kafka.TopicNames;
+import io.kafkabinlog.testkit.EtcdServiceExtension;
+import io.kafkabinlog.testkit.FreePorts;
+import io.kafkabinlog.testkit.JvmProcess;
+import io.kafkabinlog.testkit.KafkaServiceExtension;
+import io.kafkabinlog.testkit.ServiceEndpoints;
+import io.kafkabinlog.testkit.TestNames;
+import io.kafkabinlog.tidbsim.TidbSimMain;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * The whole upstream half of the pipeline as separate processes, for end-to-end tests: tidb-sim's
+ * PD + TiDB status stand-in ({@code tidb-sim tso}), pumps, the ordering stream, and tidb-sim
+ * workloads, all against the real local Kafka and etcd, under a topic prefix and etcd prefix of the
+ * test's own. Closing stops every process still running and deletes the test's topics.
+ */
+final class PipelineStack implements AutoCloseable {
+  static final String PUMP_MAIN = "io.kafkabinlog.pump.PumpMain";
+  static final String ORDERING_MAIN = "io.kafkabinlog.ordering.OrderingStreamMain";
+  static final int RAW_PARTITIONS = 4;
+  static final int ROWS_PARTITIONS = 3;
+
+  private final EtcdServiceExtension etcd;
+  private final KafkaServiceExtension kafka;
+  private final Path dir;
+  private final long clusterId = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+  private final String topicPrefix = "it." + TestNames.unique("e2e", 24);
+  private final int pdPort;
+  private final int statusPort;
+  private final List<JvmProcess> started = new ArrayList<>();
+  private final JvmProcess tso;
+
+  PipelineStack(final EtcdServiceExtension etcd, final KafkaServiceExtension kafka, final Path dir)
+      throws Exception {
+    this.etcd = etcd;
+    this.kafka = kafka;
+    this.dir = dir;
+    this.pdPort = FreePorts.next();
+    this.statusPort = FreePorts.next();
+    this.tso =
+        track(
+            JvmProcess.builder(TidbSimMain.class)
+                .name("tidb-sim-tso")
+                .jvmOptions("-Xmx256m")
+                .args(
+                    "tso",
+                    "--data-dir=" + simDataDir(),
+                    "--addr=127.0.0.1:" + pdPort,
+                    "--status-addr=127.0.0.1:" + statusPort,
+                    "--cluster-id=" + clusterId,
+                    "--pd-root=" + etcd.prefix() + "/pd",
+                    "--pd-urls=" + etcd.endpoints())
+                .start());
+    tso.awaitLine(Pattern.compile("tidb-sim tso: PD \\(TSO\\) on"), Duration.ofSeconds(60));
+  }
+
+  Path simDataDir() {
+    return dir.resolve("sim");
+  }
+
+  TopicNames topics() {
+    return new TopicNames(topicPrefix, Long.toUnsignedString(clusterId));
+  }
+
+  String tsoUrl() {
+    return "http://127.0.0.1:" + pdPort;
+  }
+
+  String tidbStatusUrl() {
+    return "http://127.0.0.1:" + statusPort;
+  }
+
+  String registryRoot() {
+    return etcd.prefix() + "/tidb-binlog";
+  }
+
+  /** Starts a pump and waits until it is online. */
+  JvmProcess startPump(final String nodeId) throws Exception {
+    final int port = FreePorts.next();
+    final Path data = Files.createDirectories(dir.resolve("pump-" + nodeId));
+    final JvmProcess pump =
+        track(
+            JvmProcess.builder(PUMP_MAIN)
+                .name("pump-" + nodeId)
+                .jvmOptions("-Xmx512m")
+                .args(
+                    "--addr=127.0.0.1:" + port,
+                    "--advertise-addr=127.0.0.1:" + port,
+                    "--status-addr=127.0.0.1:" + FreePorts.next(),
+                    "--data-dir=" + data,
+                    "--node-id=" + nodeId,
+                    "--pd-urls=" + etcd.endpoints(),
+                    "--tso-urls=" + tsoUrl(),
+                    "--registry-root=" + registryRoot(),
+                    "--cluster-id=" + Long.toUnsignedString(clusterId),
+                    "--kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+                    "--kafka.topic-prefix=" + topicPrefix,
+                    "--kafka.raw-partitions=" + RAW_PARTITIONS,
+                    "--kafka.replication-factor=1",
+                    "--kafka.min-insync-replicas=1",
+                    "--heartbeat-interval=1",
+                    "--gen-binlog-interval=1")
+                .start());
+    pump.awaitLine(
+        Pattern.compile("pump " + Pattern.quote(nodeId) + " online"), Duration.ofSeconds(90));
+    return pump;
+  }
+
+  /** The ordering stream's flags, for a state directory and a status port. */
+  List<String> orderingFlags(final Path stateDir, final int statusPort) {
+    return List.of(
+        "--cluster-id=" + Long.toUnsignedString(clusterId),
+        "--pd-urls=" + etcd.endpoints(),
+        "--state-dir=" + stateDir,
+        "--status-addr=127.0.0.1:" + statusPort,
+        "--rows-partitions=" + ROWS_PARTITIONS,
+        "--kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+        "--kafka.topic-prefix=" + topicPrefix,
+        "--kafka.replication-factor=1",
+        "--kafka.min-insync-replicas=1",
+        "--schema-registry.url=" + ServiceEndpoints.fromEnvironment().schemaRegistryUrl(),
+        "--schema-source.tidb-status-urls=" + tidbStatusUrl(),
+        "--resolver.txn-status-urls=" + tidbStatusUrl(),
+        "--resolve-after=5s");
+  }
+
+  /** Starts the ordering stream and waits until its Kafka Streams client runs. */
+  OrderingNode startOrdering(final Path stateDir) throws Exception {
+    final int port = FreePorts.next();
+    final JvmProcess process =
+        track(
+            JvmProcess.builder(ORDERING_MAIN)
+                .name("ordering-stream")
+                .jvmOptions("-Xmx768m")
+                .args(orderingFlags(stateDir, port))
+                .start());
+    final OrderingNode node = new OrderingNode(process, port);
+    node.awaitRunning(Duration.ofSeconds(120));
+    return node;
+  }
+
+  /** Starts a tidb-sim workload against the pumps. */
+  JvmProcess runSim(final String workload, final Duration duration, final String... extra)
+      throws IOException {
+    final List<String> args = new ArrayList<>();
+    args.add("run");
+    args.add("--workload=" + workload);
+    args.add("--duration=" + duration.toSeconds() + "s");
+    args.add("--progress-interval=1s");
+    args.add("--data-dir=" + simDataDir());
+    args.add("--pd-urls=" + etcd.endpoints());
+    args.add("--tso-urls=" + tsoUrl());
+    args.add("--binlog.registry-root=" + registryRoot());
+    args.addAll(List.of(extra));
+    return track(
+        JvmProcess.builder(TidbSimMain.class)
+            .name("tidb-sim-" + workload)
+            .jvmOptions("-Xmx512m")
+            .args(args)
+            .start());
+  }
+
+  private JvmProcess track(final JvmProcess process) {
+    started.add(process);
+    return process;
+  }
+
+  @Override
+  public void close()
+      throws java.util.concurrent.ExecutionException, java.util.concurrent.TimeoutException {
+    for (int i = started.size() - 1; i >= 0; i--) {
+      started.get(i).close();
+    }
+    try {
+      final Set<String> ours =
+          kafka.admin().listTopics().names().get(30, TimeUnit.SECONDS).stream()
+              .filter(t -> t.startsWith(topicPrefix + "."))
+              .collect(Collectors.toSet());
+      if (!ours.isEmpty()) {
+        kafka.admin().deleteTopics((Collection<String>) ours).all().get(60, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** A running ordering-stream process and its status API. */
+  record OrderingNode(JvmProcess process, int statusPort) {
+
+    String status() throws IOException, InterruptedException {
+      return HttpClient.newHttpClient()
+          .send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + statusPort + "/status"))
+                  .timeout(Duration.ofSeconds(10))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString())
+          .body();
+    }
+
+    void awaitRunning(final Duration timeout) throws Exception {
+      final long deadline = System.nanoTime() + timeout.toNanos();
+      while (System.nanoTime() < deadline) {
+        if (!process.isAlive()) {
+          throw new AssertionError("ordering stream exited: " + process.tail());
+        }
+        try {
+          if (status().contains("\"RUNNING\"")) {
+            return;
+          }
+        } catch (IOException e) {
+          // not listening yet
+        }
+        Thread.sleep(250);
+      }
+      throw new AssertionError(
+          "ordering stream not RUNNING after " + timeout + ": " + process.tail());
+    }
+  }
+}
