@@ -4,10 +4,10 @@ import io.kafkabinlog.ordering.decode.DecodeStage;
 import io.kafkabinlog.ordering.decode.SchemaSource;
 import io.kafkabinlog.ordering.merge.ControlMessage;
 import io.kafkabinlog.ordering.merge.MergeInput;
+import io.kafkabinlog.ordering.merge.MergeMessage;
 import io.kafkabinlog.ordering.merge.MergeMessageSerde;
 import io.kafkabinlog.ordering.merge.MergeStage;
 import io.kafkabinlog.ordering.observe.OrderingObserver;
-import io.kafkabinlog.ordering.output.OutputRecord;
 import io.kafkabinlog.ordering.output.OutputSerde;
 import io.kafkabinlog.ordering.pairing.PairingStage;
 import java.util.List;
@@ -55,30 +55,63 @@ public final class OrderingTopology {
     this.observer = observer;
   }
 
+  /** The application's topology: both halves joined by the internal merge repartition topic. */
   public Topology build() {
-    PairingStage pairing = new PairingStage(settings, observer);
-    MergeStage merge = new MergeStage(settings, observer);
-    DecodeStage decode = new DecodeStage(settings, schemaSource, observer);
-
     StreamsBuilder builder = new StreamsBuilder();
-    addStores(builder, pairing.storeBuilders());
-    addStores(builder, merge.storeBuilders());
-    addStores(builder, decode.storeBuilders());
+    KStream<Integer, MergeMessage> pairs = pairing(builder);
+    KStream<Integer, MergeMessage> merged =
+        pairs.repartition(
+            Repartitioned.with(Serdes.Integer(), new MergeMessageSerde())
+                .withName(MERGE_REPARTITION)
+                .withNumberOfPartitions(1));
+    mergeAndDecode(builder, merged);
+    return builder.build();
+  }
 
+  /**
+   * Stage 1 alone, writing its messages to {@code mergeTopic}: Kafka Streams runs the two halves as
+   * separate sub-topologies anyway, and TopologyTestDriver (one partition per topic) needs them
+   * apart to test several pumps: one driver per raw partition.
+   */
+  public Topology buildPairing(final String mergeTopic) {
+    StreamsBuilder builder = new StreamsBuilder();
+    pairing(builder)
+        .to(
+            mergeTopic,
+            Produced.with(Serdes.Integer(), new MergeMessageSerde()).withName("merge-sink"));
+    return builder.build();
+  }
+
+  /** Stages 2 and 3 alone, reading stage 1's messages from {@code mergeTopic}. */
+  public Topology buildMergeAndDecode(final String mergeTopic) {
+    StreamsBuilder builder = new StreamsBuilder();
+    mergeAndDecode(
+        builder,
+        builder.stream(
+            mergeTopic,
+            Consumed.with(Serdes.Integer(), new MergeMessageSerde()).withName("merge-source")));
+    return builder.build();
+  }
+
+  private KStream<Integer, MergeMessage> pairing(final StreamsBuilder builder) {
+    PairingStage pairing = new PairingStage(settings, observer);
+    addStores(builder, pairing.storeBuilders());
     KStream<byte[], byte[]> raw =
         builder.stream(
             List.of(settings.rawTopic(), settings.resolutionsTopic()),
             Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("raw-source"));
+    return raw.process(
+        pairing.supplier(), Named.as(PairingStage.PROCESSOR), names(pairing.storeBuilders()));
+  }
+
+  private void mergeAndDecode(
+      final StreamsBuilder builder, final KStream<Integer, MergeMessage> fromPairing) {
+    MergeStage merge = new MergeStage(settings, observer);
+    DecodeStage decode = new DecodeStage(settings, schemaSource, observer);
+    addStores(builder, merge.storeBuilders());
+    addStores(builder, decode.storeBuilders());
     KStream<Integer, MergeInput> fromPumps =
-        raw.process(
-                pairing.supplier(),
-                Named.as(PairingStage.PROCESSOR),
-                names(pairing.storeBuilders()))
-            .repartition(
-                Repartitioned.with(Serdes.Integer(), new MergeMessageSerde())
-                    .withName(MERGE_REPARTITION)
-                    .withNumberOfPartitions(1))
-            .mapValues(m -> (MergeInput) m, Named.as("merge-input"));
+        fromPairing.mapValues(m -> (MergeInput) m, Named.as("merge-input"));
     KStream<Integer, MergeInput> control =
         builder.stream(
                 settings.controlTopic(),
@@ -89,20 +122,15 @@ public final class OrderingTopology {
                   return KeyValue.pair(message.partition(), (MergeInput) message);
                 },
                 Named.as("control-parse"));
-
     fromPumps
         .merge(control, Named.as("stage2-inputs"))
         .process(merge.supplier(), Named.as(MergeStage.PROCESSOR), names(merge.storeBuilders()))
         .process(decode.supplier(), Named.as(DecodeStage.PROCESSOR), names(decode.storeBuilders()))
         .to(
             (key, value, context) -> value.topic(),
-            Produced.with(
-                    Serdes.ByteArray(),
-                    (org.apache.kafka.common.serialization.Serde<OutputRecord>)
-                        new OutputSerde(avroSerializer))
+            Produced.with(Serdes.ByteArray(), new OutputSerde(avroSerializer))
                 .withStreamPartitioner(OutputSerde.partitioner())
                 .withName("outputs"));
-    return builder.build();
   }
 
   private static void addStores(final StreamsBuilder builder, final List<StoreBuilder<?>> stores) {
