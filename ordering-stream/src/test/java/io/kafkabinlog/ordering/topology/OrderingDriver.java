@@ -2,6 +2,8 @@ package io.kafkabinlog.ordering.topology;
 
 import io.kafkabinlog.common.kafka.TopicNames;
 import io.kafkabinlog.ordering.merge.ControlMessage;
+import io.kafkabinlog.ordering.merge.MergeMessage;
+import io.kafkabinlog.ordering.merge.MergeMessageSerde;
 import io.kafkabinlog.ordering.observe.OrderingObserver;
 import io.kafkabinlog.schemas.binlog.Binlogs;
 import io.kafkabinlog.schemas.proto.binlog.Binlog;
@@ -22,6 +24,9 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.IntegerDeserializer;
+import org.apache.kafka.common.serialization.IntegerSerializer;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -29,9 +34,13 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 
 /**
- * The ordering stream's full topology in a {@link TopologyTestDriver}, fed with raw, resolution and
+ * The ordering stream's topology in {@link TopologyTestDriver}s, fed with raw, resolution and
  * control records as pumps and the resolver write them, with its txn topic read back through an
- * in-process schema registry.
+ * in-process schema registry. A driver has one partition per topic, so each pump's partition gets a
+ * driver of its own running stage 1 ({@link OrderingTopology#buildPairing}), and one more driver
+ * runs stages 2 and 3 ({@link OrderingTopology#buildMergeAndDecode}); stage 1's messages wait in a
+ * queue (the merge topic) until {@link #deliver} hands them on, so tests choose how the merge topic
+ * and the control topic interleave. With {@code autoDeliver} they are handed on at once.
  */
 final class OrderingDriver implements AutoCloseable {
   /** One record of the txn topic, decoded. */
@@ -40,17 +49,24 @@ final class OrderingDriver implements AutoCloseable {
 
   private final TopicNames names = new TopicNames("test", "1");
   private final SchemaRegistryServer registry;
+  private static final String MERGE = "merge";
+  private final Properties props;
+  private final OrderingTopology topology;
+  private final Path stateDir;
+  private final List<PumpDriver> pumps = new ArrayList<>();
+  private final java.util.ArrayDeque<KeyValue<Integer, MergeMessage>> mergeQueue =
+      new java.util.ArrayDeque<>();
   private final TopologyTestDriver driver;
-  private final TestInputTopic<byte[], byte[]> raw;
-  private final TestInputTopic<byte[], byte[]> resolutions;
+  private final TestInputTopic<Integer, MergeMessage> merge;
   private final TestInputTopic<byte[], byte[]> control;
   private final TestOutputTopic<byte[], byte[]> txn;
+  private boolean autoDeliver = true;
   private final AvroDeserializer avro;
   private final List<TxnRecord> transactions = new ArrayList<>();
   private final List<Long> markers = new ArrayList<>();
 
-  OrderingDriver(
-      final TestUpstream upstream, final Path stateDir, final OrderingObserver observer) {
+  OrderingDriver(final TestUpstream upstream, final Path stateDir, final OrderingObserver observer)
+      throws java.io.IOException {
     this(upstream, stateDir, observer, settings -> settings);
   }
 
@@ -58,30 +74,27 @@ final class OrderingDriver implements AutoCloseable {
       final TestUpstream upstream,
       final Path stateDir,
       final OrderingObserver observer,
-      final java.util.function.UnaryOperator<TopologySettings> tune) {
+      final java.util.function.UnaryOperator<TopologySettings> tune)
+      throws java.io.IOException {
     this.registry = SchemaRegistryServer.start("127.0.0.1", 0, new SchemaStore());
     final SchemaRegistryClient client = new SchemaRegistryClient(registry.url());
     final TopologySettings settings =
         tune.apply(
             TopologySettings.defaults(names, 3).withWatermarkInterval(java.time.Duration.ZERO));
-    final Properties props = new Properties();
+    this.props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, names.applicationId("ordering-stream"));
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    this.stateDir = stateDir;
+    this.topology =
+        new OrderingTopology(
+            settings, upstream.schemaSource(), new AvroSerializer(client, false, true), observer);
     this.driver =
-        new TopologyTestDriver(
-            new OrderingTopology(
-                    settings,
-                    upstream.schemaSource(),
-                    new AvroSerializer(client, false, true),
-                    observer)
-                .build(),
-            props,
-            Instant.ofEpochMilli(1_700_000_000_000L));
+        new TopologyTestDriver(topology.buildMergeAndDecode(MERGE), withStateDir("merge"), START);
+    this.merge =
+        driver.createInputTopic(
+            MERGE, new IntegerSerializer(), new MergeMessageSerde().serializer());
     final ByteArraySerializer bytes = new ByteArraySerializer();
-    this.raw = driver.createInputTopic(names.raw(), bytes, bytes);
-    this.resolutions = driver.createInputTopic(names.resolutions(), bytes, bytes);
     this.control = driver.createInputTopic(names.control(), bytes, bytes);
     this.txn =
         driver.createOutputTopic(
@@ -89,20 +102,111 @@ final class OrderingDriver implements AutoCloseable {
     this.avro = new AvroDeserializer(client, null);
   }
 
+  private static final Instant START = Instant.ofEpochMilli(1_700_000_000_000L);
+
+  private Properties withStateDir(final String name) {
+    final Properties p = new Properties();
+    p.putAll(props);
+    p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve(name).toString());
+    return p;
+  }
+
+  /** Hand stage 1's messages to stage 2 as they are made (true, default) or on {@link #deliver}. */
+  void autoDeliver(final boolean on) {
+    this.autoDeliver = on;
+  }
+
+  /** Stage 1 messages not yet handed to stage 2. */
+  int queued() {
+    return mergeQueue.size();
+  }
+
+  /** Hands up to {@code n} queued stage 1 messages to stage 2, oldest first. */
+  void deliver(final int n) {
+    for (int i = 0; i < n && !mergeQueue.isEmpty(); i++) {
+      final KeyValue<Integer, MergeMessage> next = mergeQueue.poll();
+      merge.pipeInput(next.key, next.value);
+    }
+  }
+
+  /** Wall-clock time for every driver (punctuators). */
+  void advanceWallClock(final java.time.Duration by) {
+    pumps.forEach(p -> p.driver.advanceWallClockTime(by));
+    collectAll();
+    driver.advanceWallClockTime(by);
+  }
+
+  private PumpDriver pump(final int partition) {
+    while (pumps.size() <= partition) {
+      pumps.add(new PumpDriver(pumps.size()));
+    }
+    return pumps.get(partition);
+  }
+
+  private void collectAll() {
+    pumps.forEach(PumpDriver::collect);
+    if (autoDeliver) {
+      deliver(Integer.MAX_VALUE);
+    }
+  }
+
+  /** Stage 1 of one raw partition, in a driver of its own. */
+  private final class PumpDriver {
+    private final int partition;
+    private final TopologyTestDriver driver;
+    private final TestInputTopic<byte[], byte[]> raw;
+    private final TestInputTopic<byte[], byte[]> resolutions;
+    private final TestOutputTopic<Integer, MergeMessage> out;
+
+    PumpDriver(final int partition) {
+      this.partition = partition;
+      this.driver =
+          new TopologyTestDriver(
+              topology.buildPairing(MERGE), withStateDir("pump-" + partition), START);
+      final ByteArraySerializer bytes = new ByteArraySerializer();
+      this.raw = driver.createInputTopic(names.raw(), bytes, bytes);
+      this.resolutions = driver.createInputTopic(names.resolutions(), bytes, bytes);
+      this.out =
+          driver.createOutputTopic(
+              MERGE, new IntegerDeserializer(), new MergeMessageSerde().deserializer());
+    }
+
+    /** Moves stage 1's output to the merge queue, as partition {@code partition} wrote it. */
+    void collect() {
+      while (!out.isEmpty()) {
+        mergeQueue.add(KeyValue.pair(partition, asPartition(out.readValue(), partition)));
+      }
+    }
+  }
+
+  /** A driver's only partition is 0; the message says which pump it came from. */
+  private static MergeMessage asPartition(final MergeMessage m, final int partition) {
+    if (m instanceof MergeMessage.TxnFragment f) {
+      return new MergeMessage.TxnFragment(
+          partition,
+          f.startTs(),
+          f.commitTs(),
+          f.index(),
+          f.count(),
+          f.fragmentSize(),
+          f.totalLength(),
+          f.data());
+    }
+    return new MergeMessage.PumpWatermark(partition, ((MergeMessage.PumpWatermark) m).ts());
+  }
+
   TopicNames names() {
     return names;
   }
 
-  TopologyTestDriver driver() {
-    return driver;
-  }
-
   void binlog(final int partition, final Binlog binlog) {
-    raw.pipeInput(record(names.raw(), partition, binlog));
+    pump(partition).raw.pipeInput(record(binlog));
+    collectAll();
   }
 
   void resolution(final int partition, final Binlog binlog) {
-    resolutions.pipeInput(record(names.resolutions(), partition, binlog));
+    pump(partition).resolutions.pipeInput(record(binlog));
+    collectAll();
   }
 
   void prewrite(final int partition, final Binlog prewrite) {
@@ -174,27 +278,19 @@ final class OrderingDriver implements AutoCloseable {
     }
   }
 
-  private static TestRecord<byte[], byte[]> record(
-      final String topic, final int partition, final Binlog binlog) {
+  private static TestRecord<byte[], byte[]> record(final Binlog binlog) {
     final RecordHeaders headers = new RecordHeaders();
     headers.add(
         RawRecords.BINLOG_HEADER,
         new BinlogHeader(binlog.getTp(), binlog.getStartTs(), binlog.getCommitTs()).encode());
-    return new PartitionedRecord(
-        RawRecords.key(binlog.getStartTs()), binlog.toByteArray(), headers, partition);
+    return new TestRecord<>(
+        RawRecords.key(binlog.getStartTs()), binlog.toByteArray(), headers, (Instant) null);
   }
 
   @Override
   public void close() {
+    pumps.forEach(p -> p.driver.close());
     driver.close();
     registry.close();
-  }
-
-  /** TestRecord has no partition; the driver takes it from a subclass-free field: see below. */
-  private static final class PartitionedRecord extends TestRecord<byte[], byte[]> {
-    PartitionedRecord(
-        final byte[] key, final byte[] value, final RecordHeaders headers, final int partition) {
-      super(key, value, headers, (Instant) null);
-    }
   }
 }
