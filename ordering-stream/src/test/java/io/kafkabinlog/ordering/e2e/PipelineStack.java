@@ -124,7 +124,8 @@ final class PipelineStack implements AutoCloseable {
   }
 
   /** The ordering stream's flags, for a state directory and a status port. */
-  List<String> orderingFlags(final Path stateDir, final int statusPort) {
+  List<String> orderingFlags(
+      final Path stateDir, final int statusPort, final Duration resolveAfter) {
     return List.of(
         "--cluster-id=" + Long.toUnsignedString(clusterId),
         "--pd-urls=" + etcd.endpoints(),
@@ -138,18 +139,23 @@ final class PipelineStack implements AutoCloseable {
         "--schema-registry.url=" + ServiceEndpoints.fromEnvironment().schemaRegistryUrl(),
         "--schema-source.tidb-status-urls=" + tidbStatusUrl(),
         "--resolver.txn-status-urls=" + tidbStatusUrl(),
-        "--resolve-after=5s");
+        "--resolve-after=" + resolveAfter.toSeconds() + "s");
   }
 
   /** Starts the ordering stream and waits until its Kafka Streams client runs. */
   OrderingNode startOrdering(final Path stateDir) throws Exception {
+    return startOrdering(stateDir, Duration.ofSeconds(5));
+  }
+
+  /** Starts the ordering stream with a resolver wait of its own. */
+  OrderingNode startOrdering(final Path stateDir, final Duration resolveAfter) throws Exception {
     final int port = FreePorts.next();
     final JvmProcess process =
         track(
             JvmProcess.builder(ORDERING_MAIN)
                 .name("ordering-stream")
                 .jvmOptions("-Xmx768m")
-                .args(orderingFlags(stateDir, port))
+                .args(orderingFlags(stateDir, port, resolveAfter))
                 .start());
     final OrderingNode node = new OrderingNode(process, port);
     node.awaitRunning(Duration.ofSeconds(120));
