@@ -73,7 +73,22 @@ public final class AvroEvents {
       final String db,
       final String table,
       final String tableInfoJson) {
+    return ddl(query, jobId, db, table, tableInfoJson, false);
+  }
+
+  /**
+   * A Ddl record; {@code schemaOnly} marks a DDL binlog that must not be executed downstream (DROP
+   * COLUMN at DeleteOnly).
+   */
+  public static GenericRecord ddl(
+      final String query,
+      final long jobId,
+      final String db,
+      final String table,
+      final String tableInfoJson,
+      final boolean schemaOnly) {
     GenericRecord r = new GenericData.Record(AvroSchemas.DDL);
+    r.put("schema_only", schemaOnly);
     r.put("query", query);
     r.put("job_id", jobId);
     r.put("db", db);
