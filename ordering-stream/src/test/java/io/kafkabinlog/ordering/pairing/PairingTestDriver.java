@@ -86,6 +86,8 @@ final class PairingTestDriver implements AutoCloseable {
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "stage1-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    // Kafka 4.x warns on every driver unless this is set; the driver has no global thread anyway.
+    props.put("processing.exception.handler.global.enabled", "true");
     return props;
   }
 
