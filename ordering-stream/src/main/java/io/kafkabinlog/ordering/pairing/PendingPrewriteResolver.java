@@ -1,6 +1,7 @@
 package io.kafkabinlog.ordering.pairing;
 
 import io.kafkabinlog.common.error.ErrorCode;
+import io.kafkabinlog.common.error.FatalBinlogException;
 import io.kafkabinlog.common.error.RetriableBinlogException;
 import io.kafkabinlog.common.tso.Tso;
 import io.kafkabinlog.common.txnstatus.TxnStatus;
@@ -71,7 +72,8 @@ public final class PendingPrewriteResolver {
   /**
    * One pass: resolves what is due, oldest first; returns how many resolutions were written. An
    * unreachable status service ends the pass early (one WARN; the next pass asks again). A failed
-   * write ({@code KAFKA_UNAVAILABLE}) is thrown to the caller.
+   * write ({@code KAFKA_UNAVAILABLE}) is thrown to the caller, and so is a commit_ts not above the
+   * start_ts ({@code MALFORMED_INPUT}, nothing written).
    */
   public int resolveDue() {
     final long dueMillis = clock.millis() - resolveAfter.toMillis();
@@ -98,6 +100,16 @@ public final class PendingPrewriteResolver {
       final long commitTs;
       if (answer instanceof TxnStatus.Committed committed) {
         commitTs = committed.commitTs();
+        if (commitTs <= prewrite.startTs()) {
+          // Written, it would stop stage 1 at this record for good; refuse it here instead.
+          throw new FatalBinlogException(
+              ErrorCode.MALFORMED_INPUT,
+              "transaction-status service says start_ts "
+                  + prewrite.startTs()
+                  + " committed at "
+                  + commitTs
+                  + ", which is not above its start_ts");
+        }
       } else if (answer instanceof TxnStatus.RolledBack) {
         commitTs = 0;
       } else {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kafkabinlog.common.error.BinlogException;
 import io.kafkabinlog.common.error.ErrorCode;
+import io.kafkabinlog.common.error.FatalBinlogException;
 import io.kafkabinlog.common.error.RetriableBinlogException;
 import io.kafkabinlog.common.tso.Tso;
 import io.kafkabinlog.common.txnstatus.TxnStatus;
@@ -93,6 +94,16 @@ class PendingPrewriteResolverTest {
         .extracting(e -> ((BinlogException) e).code())
         .isEqualTo(ErrorCode.KAFKA_UNAVAILABLE);
     assertThat(observer.resolutions).isEmpty();
+  }
+
+  @Test
+  void commitTsNotAboveStartTsIsRefusedAndNotWritten() {
+    view.add(1, 101);
+    status.answers.put(101L, new TxnStatus.Committed(101));
+    assertThatThrownBy(resolver::resolveDue)
+        .isInstanceOf(FatalBinlogException.class)
+        .hasMessageContaining("start_ts 101 committed at 101");
+    assertThat(writes).isEmpty();
   }
 
   private static final class FakeView implements PendingView {
