@@ -155,7 +155,7 @@ public final class OrderingApp implements AutoCloseable {
             FailoverTxnStatusResolver.http(
                 config.resolver().txnStatusUrls(),
                 config.resolver().requestTimeout(),
-                OrderingConfigLoader.TXN_STATUS_URLS));
+                txnStatusSetting()));
     final IntSupplier pass =
         wiring.resolver(streams, txnStatus, writer, config.resolver().resolveAfter(), metrics);
     resolver =
@@ -181,6 +181,16 @@ public final class OrderingApp implements AutoCloseable {
         topics.txn(),
         topics.rows(),
         topics.rowsPartitions());
+  }
+
+  /** The key to name in the status services' errors: the one the URLs came from. */
+  private String txnStatusSetting() {
+    return config.resolver().txnStatusUrls().equals(config.schemas().tidbStatusUrls())
+        ? OrderingConfigLoader.TXN_STATUS_URLS
+            + " (default: "
+            + OrderingConfigLoader.TIDB_STATUS_URLS
+            + ")"
+        : OrderingConfigLoader.TXN_STATUS_URLS;
   }
 
   /** {@code cluster-id} if set; else PD's, asked once (the pumps learn theirs the same way). */
