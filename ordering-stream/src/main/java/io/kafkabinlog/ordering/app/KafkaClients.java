@@ -1,0 +1,93 @@
+package io.kafkabinlog.ordering.app;
+
+import io.kafkabinlog.common.config.KafkaSection.KafkaSettings;
+import io.kafkabinlog.common.error.Causes;
+import io.kafkabinlog.common.error.ErrorCode;
+import io.kafkabinlog.common.error.FatalBinlogException;
+import io.kafkabinlog.ordering.config.OrderingConfig;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.streams.StreamsConfig;
+
+/** The Kafka client settings of the ordering stream, in one place. */
+final class KafkaClients {
+  /**
+   * A short wait for the other input of a task (resolutions next to raw, control next to the merge
+   * topic) keeps Streams' timestamp order across them; a long one would add to the merge's latency.
+   * The stages do not depend on it: their order comes from watermarks.
+   */
+  static final long MAX_TASK_IDLE_MS = 20;
+
+  private KafkaClients() {}
+
+  /**
+   * An admin client; an unusable {@code bootstrap-servers} (an unresolvable host) fails here,
+   * naming the setting.
+   */
+  static Admin openAdmin(final KafkaSettings kafka) {
+    final Map<String, Object> props = new HashMap<>(kafka.clientProperties());
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServersString());
+    try {
+      return Admin.create(props);
+    } catch (KafkaException e) {
+      throw new FatalBinlogException(
+          ErrorCode.CONFIG_INVALID,
+          "cannot use kafka.bootstrap-servers="
+              + kafka.bootstrapServersString()
+              + ": "
+              + Causes.root(e).getMessage(),
+          e);
+    }
+  }
+
+  /** The resolver's producer: idempotent, acks=all, each write bounded by the produce timeout. */
+  static Map<String, Object> resolutionProducer(
+      final KafkaSettings kafka, final Duration produceTimeout) {
+    final Map<String, Object> props = new HashMap<>(kafka.clientProperties());
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServersString());
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) produceTimeout.toMillis());
+    props.put(
+        ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+        (int) Math.min(produceTimeout.toMillis(), 30_000));
+    props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+    props.put(ProducerConfig.CLIENT_ID_CONFIG, "ordering-stream-resolver");
+    return props;
+  }
+
+  /**
+   * Kafka Streams' properties: {@code [kafka.client]} for every client, our defaults, then {@code
+   * [kafka.streams]}, then what the stream decides itself (the loader refuses overrides of those).
+   */
+  static Properties streams(
+      final OrderingConfig config, final String applicationId, final OrderingTopics.Layout layout) {
+    final Properties props = new Properties();
+    props.putAll(config.kafka().clientProperties());
+    props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) layout.replicationFactor());
+    props.put(
+        StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG),
+        Integer.toString(layout.minInsyncReplicas()));
+    // Changelogs and the merge topic carry whole fragments; outputs carry up to the record size.
+    props.put(
+        StreamsConfig.topicPrefix(TopicConfig.MAX_MESSAGE_BYTES_CONFIG),
+        Integer.toString(layout.maxMessageBytes()));
+    props.put(
+        StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+        layout.maxMessageBytes());
+    props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, MAX_TASK_IDLE_MS);
+    props.putAll(config.streamsProperties());
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServersString());
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
+    return props;
+  }
+}
