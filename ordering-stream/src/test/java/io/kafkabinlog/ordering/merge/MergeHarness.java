@@ -41,11 +41,18 @@ final class MergeHarness implements AutoCloseable {
   static final int FRAGMENT_BYTES = 1024;
   private static final String MERGE_TOPIC = "merge-in";
   private static final String CONTROL_TOPIC = "control";
-  private static final String TXN_TOPIC = "txns-out";
-  private static final String RESOLVED_TOPIC = "resolved-out";
+  private static final String OUT_TOPIC = "ordered-out";
+  private static final byte TXN = 'T';
+  private static final byte RESOLVED = 'R';
+
+  /** What stage 2 handed on, in order. */
+  sealed interface Event permits Emitted, Resolved {}
 
   /** An emitted transaction as stage 3 saw it. */
-  record Emitted(long commitTs, long startTs, int partition, byte[] payload) {}
+  record Emitted(long commitTs, long startTs, int partition, byte[] payload) implements Event {}
+
+  /** A resolved ts. */
+  record Resolved(long ts) implements Event {}
 
   private final Path stateDir;
   private final DurableStores durable;
@@ -54,8 +61,10 @@ final class MergeHarness implements AutoCloseable {
   private TopologyTestDriver driver;
   private TestInputTopic<Integer, MergeMessage> merge;
   private TestInputTopic<byte[], byte[]> control;
-  private TestOutputTopic<Long, byte[]> txns;
-  private TestOutputTopic<Long, Long> resolved;
+  private TestOutputTopic<Long, byte[]> out;
+  private final List<Event> log = new ArrayList<>();
+  private final List<Emitted> unreadTxns = new ArrayList<>();
+  private final List<Long> unreadResolved = new ArrayList<>();
 
   /**
    * @param durable stores that survive {@link #restart()}, or null for the real (RocksDB) ones
@@ -88,10 +97,7 @@ final class MergeHarness implements AutoCloseable {
       topology.addStateStore(store, MergeStage.PROCESSOR);
     }
     topology.addProcessor("capture", () -> new Capture(seenPayloads), MergeStage.PROCESSOR);
-    topology.addSink(
-        "txn-sink", TXN_TOPIC, new LongSerializer(), new ByteArraySerializer(), "capture");
-    topology.addSink(
-        "resolved-sink", RESOLVED_TOPIC, new LongSerializer(), new LongSerializer(), "capture");
+    topology.addSink("sink", OUT_TOPIC, new LongSerializer(), new ByteArraySerializer(), "capture");
 
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "stage2-test");
@@ -104,11 +110,9 @@ final class MergeHarness implements AutoCloseable {
     control =
         driver.createInputTopic(
             CONTROL_TOPIC, new ByteArraySerializer(), new ByteArraySerializer());
-    txns =
+    out =
         driver.createOutputTopic(
-            TXN_TOPIC, new LongDeserializer(), Serdes.ByteArray().deserializer());
-    resolved =
-        driver.createOutputTopic(RESOLVED_TOPIC, new LongDeserializer(), new LongDeserializer());
+            OUT_TOPIC, new LongDeserializer(), Serdes.ByteArray().deserializer());
   }
 
   /** Closes the driver and opens a new one over the same durable stores (a task restart). */
@@ -116,6 +120,7 @@ final class MergeHarness implements AutoCloseable {
     if (durable == null) {
       throw new IllegalStateException("restart needs durable stores");
     }
+    drain();
     driver.close();
     open();
   }
@@ -171,18 +176,10 @@ final class MergeHarness implements AutoCloseable {
 
   /** Transactions emitted since the last call. */
   List<Emitted> emitted() {
-    List<Emitted> out = new ArrayList<>();
-    txns.readRecordsToList()
-        .forEach(
-            r -> {
-              ByteBuffer b = ByteBuffer.wrap(r.value());
-              long startTs = b.getLong();
-              int partition = b.getInt();
-              byte[] payload = new byte[b.remaining()];
-              b.get(payload);
-              out.add(new Emitted(r.key(), startTs, partition, payload));
-            });
-    return out;
+    drain();
+    List<Emitted> txns = List.copyOf(unreadTxns);
+    unreadTxns.clear();
+    return txns;
   }
 
   /** Commit ts of the transactions emitted since the last call. */
@@ -192,7 +189,34 @@ final class MergeHarness implements AutoCloseable {
 
   /** Resolved ts emitted since the last call. */
   List<Long> resolved() {
-    return resolved.readValuesToList();
+    drain();
+    List<Long> ts = List.copyOf(unreadResolved);
+    unreadResolved.clear();
+    return ts;
+  }
+
+  /** Everything stage 2 handed on so far, across restarts, in order. */
+  List<Event> log() {
+    drain();
+    return log;
+  }
+
+  private void drain() {
+    for (var r : out.readRecordsToList()) {
+      ByteBuffer b = ByteBuffer.wrap(r.value());
+      if (b.get() == RESOLVED) {
+        log.add(new Resolved(r.key()));
+        unreadResolved.add(r.key());
+        continue;
+      }
+      long startTs = b.getLong();
+      int partition = b.getInt();
+      byte[] payload = new byte[b.remaining()];
+      b.get(payload);
+      Emitted e = new Emitted(r.key(), startTs, partition, payload);
+      log.add(e);
+      unreadTxns.add(e);
+    }
   }
 
   /** Entries in one of stage 2's stores. */
@@ -236,16 +260,16 @@ final class MergeHarness implements AutoCloseable {
   }
 
   /** Stands in for stage 3: reads each payload during the call, as stage 3 must. */
-  private static final class Capture implements Processor<Long, OrderedEvent, Long, Object> {
+  private static final class Capture implements Processor<Long, OrderedEvent, Long, byte[]> {
     private final List<StoredPayload> seen;
-    private ProcessorContext<Long, Object> context;
+    private ProcessorContext<Long, byte[]> context;
 
     Capture(final List<StoredPayload> seen) {
       this.seen = seen;
     }
 
     @Override
-    public void init(final ProcessorContext<Long, Object> processorContext) {
+    public void init(final ProcessorContext<Long, byte[]> processorContext) {
       this.context = processorContext;
     }
 
@@ -263,15 +287,15 @@ final class MergeHarness implements AutoCloseable {
           throw new UncheckedIOException(e);
         }
         byte[] value =
-            ByteBuffer.allocate(12 + payload.length)
+            ByteBuffer.allocate(13 + payload.length)
+                .put(TXN)
                 .putLong(txn.startTs())
                 .putInt(txn.sourcePartition())
                 .put(payload)
                 .array();
-        context.forward(record.withValue((Object) value), "txn-sink");
+        context.forward(record.withValue(value));
       } else {
-        OrderedEvent.Resolved resolvedTs = (OrderedEvent.Resolved) event;
-        context.forward(record.withValue((Object) resolvedTs.ts()), "resolved-sink");
+        context.forward(record.withValue(new byte[] {RESOLVED}));
       }
     }
   }
