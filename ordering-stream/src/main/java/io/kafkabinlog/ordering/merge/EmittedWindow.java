@@ -28,6 +28,8 @@ final class EmittedWindow {
   // Prune at most once per minute of TSO time: each prune is one range scan.
   private static final long PRUNE_STEP_TSO = Duration.ofMinutes(1).toMillis() << PHYSICAL_SHIFT;
 
+  private static final int PRUNE_BATCH = 4096;
+
   private final KeyValueStore<TxnId, Integer> emitted;
   private long prunedBelow;
 
@@ -49,14 +51,22 @@ final class EmittedWindow {
     if (bound <= 0 || bound < prunedBelow + PRUNE_STEP_TSO) {
       return;
     }
-    List<TxnId> old = new ArrayList<>();
-    try (KeyValueIterator<TxnId, Integer> it =
-        emitted.range(new TxnId(prunedBelow, 0), TxnId.lastAt(bound - 1))) {
-      while (it.hasNext()) {
-        old.add(it.next().key);
+    TxnId from = new TxnId(prunedBelow, 0);
+    TxnId to = TxnId.lastAt(bound - 1);
+    while (true) {
+      // In bounded batches: a minute of a busy cluster is many transactions.
+      List<TxnId> old = new ArrayList<>();
+      try (KeyValueIterator<TxnId, Integer> it = emitted.range(from, to)) {
+        while (it.hasNext() && old.size() < PRUNE_BATCH) {
+          old.add(it.next().key);
+        }
       }
+      old.forEach(emitted::delete);
+      if (old.size() < PRUNE_BATCH) {
+        break;
+      }
+      from = old.get(old.size() - 1).successor();
     }
-    old.forEach(emitted::delete);
     prunedBelow = bound;
   }
 }

@@ -36,6 +36,7 @@ class MergeStagePropertyTest {
     int left = 0;
     int restarts = 0;
     int transactions = 0;
+    Feed totals = new Feed();
     for (int i = 0; i < ITERATIONS; i++) {
       long seed = SEED + i;
       Random rnd = new Random(seed);
@@ -50,7 +51,9 @@ class MergeStagePropertyTest {
       RecordingObserver observer = new RecordingObserver();
       try (MergeHarness stage =
           new MergeHarness(stateDir.resolve("run-" + i), new DurableStores(), observer)) {
-        restarts += feed(world, stage, rnd);
+        Feed fed = feed(world, stage, rnd);
+        restarts += fed.restarts;
+        totals.beforeJoin += fed.beforeJoin;
         check(world, stage.log());
       } catch (AssertionError | RuntimeException e) {
         throw new AssertionError("iteration " + i + " (seed " + seed + "): " + e.getMessage(), e);
@@ -67,10 +70,17 @@ class MergeStagePropertyTest {
     assertThat(joinedLate).isGreaterThan(20);
     assertThat(left).isGreaterThan(20);
     assertThat(restarts).isGreaterThan(20);
+    assertThat(totals.beforeJoin).as("fragments read before their pump's JOIN").isGreaterThan(20);
   }
 
-  /** Pipes the world's topics in a random interleaving; returns how many restarts it made. */
-  private static int feed(final PumpWorld world, final MergeHarness stage, final Random rnd) {
+  /** What a feed did besides piping. */
+  private static final class Feed {
+    int restarts;
+    int beforeJoin;
+  }
+
+  /** Pipes the world's topics in a random interleaving. */
+  private static Feed feed(final PumpWorld world, final MergeHarness stage, final Random rnd) {
     List<Deque<MergeInput>> queues = new ArrayList<>();
     queues.add(new ArrayDeque<>(world.control));
     for (PumpWorld.Pump p : world.pumps) {
@@ -88,20 +98,28 @@ class MergeStagePropertyTest {
       restartAt.add(rnd.nextInt(total));
       restartAt.add(rnd.nextInt(total));
     }
-    int restarts = 0;
+    Feed fed = new Feed();
+    Set<Integer> joined = new HashSet<>();
     for (int n = 0; n < total; n++) {
       if (restartAt.contains(n)) {
         stage.restart();
-        restarts++;
+        fed.restarts++;
       }
       MergeInput next = queues.get(pickQueue(queues, weights, rnd)).removeFirst();
       if (next instanceof ControlMessage c) {
+        if (c.kind() == ControlMessage.Kind.JOIN) {
+          joined.add(c.partition());
+        }
         stage.control(c);
       } else {
-        stage.send((MergeMessage) next);
+        MergeMessage m = (MergeMessage) next;
+        if (m instanceof MergeMessage.TxnFragment && !joined.contains(m.partition())) {
+          fed.beforeJoin++;
+        }
+        stage.send(m);
       }
     }
-    return restarts;
+    return fed;
   }
 
   private static int pickQueue(
