@@ -265,12 +265,14 @@ build_module_classpath() {
 
 # exec_app MODULE NAME [ARGS...]: runs the command NAME that the build puts in
 # MODULE/target/MODULE/bin (see build/assembly). Builds MODULE first (tests skipped) when that
-# launcher is missing or any source of MODULE is newer than it, so bin/ wrappers never run stale code.
+# launcher is missing or any main source or pom of the repository (MODULE or a module it uses) is
+# newer than it, so bin/ wrappers never run stale code. The assembly stamps files with the
+# reproducible-build time, hence the touch after a build.
 exec_app() {
   local module="$1" name="$2"
   shift 2
   local launcher="$BINLOG_REPO_ROOT/$module/target/$module/bin/$name"
-  if [[ ! -x "$launcher" ]] || [[ -n "$(find "$BINLOG_REPO_ROOT/$module/src/main" "$BINLOG_REPO_ROOT/$module/pom.xml" -newer "$launcher" -print -quit 2>/dev/null)" ]]; then
+  if [[ ! -x "$launcher" ]] || [[ -n "$(find "$BINLOG_REPO_ROOT"/*/src/main "$BINLOG_REPO_ROOT"/pom.xml "$BINLOG_REPO_ROOT"/*/pom.xml -newer "$launcher" -print -quit 2>/dev/null)" ]]; then
     ensure_java
     ensure_maven
     log_info "building $module (tests skipped); log: $BINLOG_STATE_DIR/build-$module.log"
@@ -278,6 +280,7 @@ exec_app() {
     (cd "$BINLOG_REPO_ROOT" && mvn -q -B -ntp -pl "$module" -am package -DskipTests) \
       >"$BINLOG_STATE_DIR/build-$module.log" 2>&1 \
       || die "building $module failed; see $BINLOG_STATE_DIR/build-$module.log"
+    touch "$launcher"
   fi
   exec "$launcher" "$@"
 }
