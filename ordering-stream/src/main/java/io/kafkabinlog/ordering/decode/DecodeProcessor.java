@@ -413,8 +413,8 @@ final class DecodeProcessor implements Processor<Long, OrderedEvent, byte[], Out
               + txn.commitTs()
               + " start_ts="
               + txn.startTs()
-              + (p.table() != null ? " table " + p.table() : "")
-              + (p.jobId() > 0 ? " DDL job " + p.jobId() : "")
+              + (p.table() != null ? " on " + p.table() : "")
+              + (p.jobId() > 0 ? " (DDL job " + p.jobId() + ")" : "")
               + ": "
               + p.reason()
               + ". The stream stops here (poison-policy = \"stop\") and publishes nothing of"

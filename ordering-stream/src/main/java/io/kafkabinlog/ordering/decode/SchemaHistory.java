@@ -142,12 +142,12 @@ final class SchemaHistory {
         Optional<TableVersion> old = live(job.tableId(), version - 1);
         table = old.map(t -> t.table().name().o()).orElse(job.tableName());
         db = old.map(TableVersion::db).orElse(db);
-        dropTable(job.tableId(), job.schemaId(), db, version);
+        dropTable(job.tableId(), job.schemaId(), db, table, version);
         touched.add(job.tableId());
         after = null;
       }
       case ActionType.TRUNCATE_TABLE -> {
-        dropTable(job.tableId(), job.schemaId(), db, version);
+        dropTable(job.tableId(), job.schemaId(), db, job.tableName(), version);
         touched.add(job.tableId());
         if (after != null) {
           db = putTable(job.schemaId(), after, version, db);
@@ -222,7 +222,7 @@ final class SchemaHistory {
   private String putTable(
       final long dbId, final TableInfo table, final long version, final String fallbackDb) {
     String db = databaseName(dbId, version).orElse(fallbackDb);
-    TableVersion entry = new TableVersion(table.id(), dbId, db, table);
+    TableVersion entry = TableVersion.of(dbId, db, table);
     Optional<TableVersion> before = live(table.id(), version - 1);
     tables.put(key(table.id(), version), StoredJson.write(entry));
     Set<Long> parts = partitionIds(table);
@@ -232,17 +232,18 @@ final class SchemaHistory {
     if (before.isPresent()) {
       for (long p : partitionIds(before.get().table())) {
         if (!parts.contains(p)) {
-          tables.put(key(p, version), StoredJson.write(tombstone(before.get())));
+          tables.put(key(p, version), StoredJson.write(before.get().tombstone()));
         }
       }
     }
     return db;
   }
 
-  private void dropTable(final long tableId, final long dbId, final String db, final long version) {
+  private void dropTable(
+      final long tableId, final long dbId, final String db, final String name, final long version) {
     Optional<TableVersion> before = live(tableId, version - 1);
     TableVersion gone =
-        before.map(SchemaHistory::tombstone).orElse(new TableVersion(tableId, dbId, db, null));
+        before.map(TableVersion::tombstone).orElse(new TableVersion(tableId, dbId, db, name, null));
     tables.put(key(tableId, version), StoredJson.write(gone));
     if (before.isPresent()) {
       for (long p : partitionIds(before.get().table())) {
@@ -279,7 +280,7 @@ final class SchemaHistory {
       addIfLiveIn(newest, dbId, currentId, live);
     }
     for (TableVersion t : live) {
-      dropTable(t.logicalId(), dbId, t.db(), version);
+      dropTable(t.logicalId(), dbId, t.db(), t.name(), version);
     }
   }
 
@@ -323,10 +324,6 @@ final class SchemaHistory {
     try (KeyValueIterator<Bytes, byte[]> it = store.reverseRange(key(id, 0), key(id, version))) {
       return it.hasNext() ? it.next().value : null;
     }
-  }
-
-  private static TableVersion tombstone(final TableVersion live) {
-    return new TableVersion(live.logicalId(), live.dbId(), live.db(), null);
   }
 
   private static Set<Long> partitionIds(final TableInfo table) {
