@@ -72,17 +72,35 @@ final class AvroColumnValue {
       return 1;
     }
     if (javaValue instanceof String s) {
-      return 2 + s.length();
+      return 2 + utf8Length(s);
     }
     if (javaValue instanceof byte[] b) {
       return 2 + b.length;
     }
     if (javaValue instanceof ColumnValues.JsonText j) {
-      return 2 + j.text().length();
+      return 2 + utf8Length(j.text());
     }
     if (javaValue instanceof BigDecimal d) {
       return 4 + d.unscaledValue().bitLength() / 8;
     }
     return 9;
+  }
+
+  private static int utf8Length(final String s) {
+    int n = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        n++;
+      } else if (c < 0x800) {
+        n += 2;
+      } else if (Character.isHighSurrogate(c)) {
+        n += 4;
+        i++;
+      } else {
+        n += 3;
+      }
+    }
+    return n;
   }
 }

@@ -2,6 +2,7 @@ package io.kafkabinlog.ordering.decode;
 
 import io.kafkabinlog.common.error.ErrorCode;
 import io.kafkabinlog.common.error.FatalBinlogException;
+import io.kafkabinlog.common.tso.Tso;
 import io.kafkabinlog.ordering.decode.OrderedEvent.OrderedTxn;
 import io.kafkabinlog.ordering.decode.OrderedEvent.Resolved;
 import io.kafkabinlog.ordering.observe.OrderingObserver;
@@ -377,7 +378,7 @@ final class DecodeProcessor implements Processor<Long, OrderedEvent, byte[], Out
     }
     if (!state.publishedSinceMarker()
         && last > 0
-        && (ts >>> 18) - (last >>> 18) < MARKER_COALESCE_MS) {
+        && Tso.physicalMillis(ts) - Tso.physicalMillis(last) < MARKER_COALESCE_MS) {
       return;
     }
     byte[] key = RowsPartitions.key(ts);
