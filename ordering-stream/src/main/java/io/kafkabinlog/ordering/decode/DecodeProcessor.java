@@ -1,5 +1,6 @@
 package io.kafkabinlog.ordering.decode;
 
+import io.kafkabinlog.common.error.BinlogException;
 import io.kafkabinlog.common.error.ErrorCode;
 import io.kafkabinlog.common.error.FatalBinlogException;
 import io.kafkabinlog.common.tso.Tso;
@@ -194,15 +195,32 @@ final class DecodeProcessor implements Processor<Long, OrderedEvent, byte[], Out
                 + ")",
             null);
       }
-      RowChangeDecoder decoder =
-          decoders.computeIfAbsent(
-              table.logicalId() + "@" + found.get().version(), k -> new RowChangeDecoder(table));
+      RowChangeDecoder decoder = decoder(table, found.get().version(), m.tableId());
       groups
           .computeIfAbsent(table.logicalId(), id -> new TableGroup(id, new ArrayList<>()))
           .parts()
           .add(new Part(m, decoder));
     }
     return new ArrayList<>(groups.values());
+  }
+
+  private RowChangeDecoder decoder(
+      final TableVersion table, final long version, final long physicalId) {
+    String key = table.logicalId() + "@" + version;
+    RowChangeDecoder decoder = decoders.get(key);
+    if (decoder == null) {
+      try {
+        decoder = new RowChangeDecoder(table);
+      } catch (RuntimeException e) {
+        throw new PoisonException(
+            table.label() + " (table id " + physicalId + ")",
+            0,
+            "the table's schema (version " + version + ") cannot decode rows: " + e.getMessage(),
+            e);
+      }
+      decoders.put(key, decoder);
+    }
+    return decoder;
   }
 
   /** Decodes every row in sequence order; to {@code publisher} unless it is null (validation). */
@@ -298,7 +316,13 @@ final class DecodeProcessor implements Processor<Long, OrderedEvent, byte[], Out
                               + settings.ddlFetchBackoff().toMillis()
                               + " ms apart",
                           null));
-      job = apply(fetched);
+      try {
+        job = apply(fetched);
+      } catch (BinlogException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        throw new PoisonException(null, jobId, "DDL job " + jobId + " cannot be applied: " + e, e);
+      }
     }
     if (!job.applied()) {
       LOG.info(
@@ -357,8 +381,16 @@ final class DecodeProcessor implements Processor<Long, OrderedEvent, byte[], Out
             return;
           }
           counts[0]++;
-          if (apply(job).applied()) {
-            counts[1]++;
+          try {
+            if (apply(job).applied()) {
+              counts[1]++;
+            }
+          } catch (BinlogException e) {
+            throw e;
+          } catch (RuntimeException e) {
+            // Left out: if its DDL binlog comes, fetching and applying it again is poison then.
+            LOG.warn(
+                "DDL job {} of the history cannot be applied, skipped: {}", job.id(), e.toString());
           }
         });
     saveState(state.loaded());
