@@ -1,6 +1,7 @@
 package io.kafkabinlog.ordering.app;
 
 import io.kafkabinlog.common.txnstatus.TxnStatusResolver;
+import io.kafkabinlog.ordering.decode.HttpSchemaSource;
 import io.kafkabinlog.ordering.decode.SchemaSource;
 import io.kafkabinlog.ordering.observe.OrderingObserver;
 import io.kafkabinlog.ordering.pairing.PendingPrewriteResolver;
@@ -41,7 +42,7 @@ public interface OrderingWiring {
 
   /** The schema source of {@code [schema-source]}; closed by the app. */
   default SchemaSource schemaSource(final List<URI> tidbStatusUrls, final Duration timeout) {
-    return SchemaSources.http(tidbStatusUrls, timeout);
+    return new HttpSchemaSource(tidbStatusUrls, timeout);
   }
 
   /** One pass of the resolver over the running stream's pending prewrites. */

@@ -102,6 +102,7 @@ final class OrderingDriver implements AutoCloseable {
     this.avro = new AvroDeserializer(client, null);
   }
 
+  private static final boolean TRACE = Boolean.getBoolean("ordering.trace");
   private static final Instant START = Instant.ofEpochMilli(1_700_000_000_000L);
 
   private Properties withStateDir(final String name) {
@@ -125,6 +126,9 @@ final class OrderingDriver implements AutoCloseable {
   void deliver(final int n) {
     for (int i = 0; i < n && !mergeQueue.isEmpty(); i++) {
       final KeyValue<Integer, MergeMessage> next = mergeQueue.poll();
+      if (TRACE) {
+        System.out.println("deliver " + next.value);
+      }
       merge.pipeInput(next.key, next.value);
     }
   }
@@ -200,11 +204,33 @@ final class OrderingDriver implements AutoCloseable {
   }
 
   void binlog(final int partition, final Binlog binlog) {
+    if (TRACE) {
+      System.out.println(
+          "raw "
+              + partition
+              + " "
+              + binlog.getTp()
+              + " "
+              + binlog.getStartTs()
+              + " "
+              + binlog.getCommitTs());
+    }
     pump(partition).raw.pipeInput(record(binlog));
     collectAll();
   }
 
   void resolution(final int partition, final Binlog binlog) {
+    if (TRACE) {
+      System.out.println(
+          "resolution "
+              + partition
+              + " "
+              + binlog.getTp()
+              + " "
+              + binlog.getStartTs()
+              + " "
+              + binlog.getCommitTs());
+    }
     pump(partition).resolutions.pipeInput(record(binlog));
     collectAll();
   }
@@ -226,6 +252,9 @@ final class OrderingDriver implements AutoCloseable {
   }
 
   void control(final ControlMessage message) {
+    if (TRACE) {
+      System.out.println("control " + message);
+    }
     control.pipeInput(
         new TestRecord<>(message.nodeId().getBytes(StandardCharsets.UTF_8), message.toBytes()));
   }

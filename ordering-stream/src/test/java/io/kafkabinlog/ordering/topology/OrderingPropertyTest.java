@@ -25,12 +25,16 @@ class OrderingPropertyTest {
   @Test
   void randomInterleavingsGiveEveryCommittedTransactionOnceInCommitOrder() throws Exception {
     final List<String> failures = new ArrayList<>();
-    for (int seed = 1; seed <= SEEDS; seed++) {
+    final int only = Integer.getInteger("ordering.property.seed", 0);
+    for (int seed = only > 0 ? only : 1; seed <= (only > 0 ? only : SEEDS); seed++) {
       final Path run = Files.createDirectories(dir.resolve("seed-" + seed));
       final Random random = new Random(seed);
       try (TestUpstream upstream = new TestUpstream(run.resolve("catalog"), 1_000L << 18);
           OrderingDriver driver =
-              new OrderingDriver(upstream, run.resolve("state"), OrderingObserver.NONE)) {
+              new OrderingDriver(
+                  upstream,
+                  run.resolve("state"),
+                  only > 0 ? new TracingObserver() : OrderingObserver.NONE)) {
         final int pumps = 1 + random.nextInt(4);
         final ProtocolScenario scenario =
             new ProtocolScenario(random, upstream, 2_000L << 18)
@@ -58,5 +62,36 @@ class OrderingPropertyTest {
       }
     }
     assertThat(failures).isEmpty();
+  }
+
+  /**
+   * Prints what the stages report, for looking into one seed ({@code -Dordering.property.seed}).
+   */
+  private static final class TracingObserver implements OrderingObserver {
+    @Override
+    public void pumpWatermark(final int partition, final long ts) {
+      System.out.println("M[" + partition + "]=" + ts);
+    }
+
+    @Override
+    public void member(
+        final int partition, final String nodeId, final long effectiveTs, final boolean leaving) {
+      System.out.println("member " + partition + " eff=" + effectiveTs + " leaving=" + leaving);
+    }
+
+    @Override
+    public void memberLeft(final int partition, final String nodeId) {
+      System.out.println("left " + partition);
+    }
+
+    @Override
+    public void heartbeat(final long ts) {
+      System.out.println("H=" + ts);
+    }
+
+    @Override
+    public void resolvedTs(final long ts) {
+      System.out.println("W=" + ts);
+    }
   }
 }

@@ -217,12 +217,22 @@ final class ProtocolScenario {
     sources.add(control);
     final Map<ArrayDeque<Event>, Integer> weights = new HashMap<>();
     sources.forEach(s -> weights.put(s, 1 + random.nextInt(5)));
+    // The resolver writes a resolution only for a prewrite it found pending in stage 1's store,
+    // so a resolution never moves before its prewrite was read.
+    final java.util.Set<String> prewritesRead = new java.util.HashSet<>();
     while (sources.stream().anyMatch(s -> !s.isEmpty()) || driver.queued() > 0) {
       if (driver.queued() > 0 && random.nextInt(3) == 0) {
         driver.deliver(1 + random.nextInt(4));
         continue;
       }
-      final List<ArrayDeque<Event>> ready = sources.stream().filter(s -> !s.isEmpty()).toList();
+      final List<ArrayDeque<Event>> ready =
+          sources.stream()
+              .filter(s -> !s.isEmpty())
+              .filter(
+                  s ->
+                      !(s.peek() instanceof ResolutionEvent r)
+                          || prewritesRead.contains(r.partition() + ":" + r.binlog().getStartTs()))
+              .toList();
       if (ready.isEmpty()) {
         driver.deliver(Integer.MAX_VALUE);
         continue;
@@ -240,6 +250,7 @@ final class ProtocolScenario {
       final Event event = source.poll();
       if (event instanceof RawEvent r) {
         driver.binlog(r.partition(), r.binlog());
+        prewritesRead.add(r.partition() + ":" + r.binlog().getStartTs());
       } else if (event instanceof ResolutionEvent r) {
         driver.resolution(r.partition(), r.binlog());
       } else {
