@@ -285,17 +285,19 @@ final class DecodeProcessor implements Processor<Long, OrderedEvent, byte[], Out
     long jobId = layout.ddlJobId();
     if (layout.ddlQuery().trim().toLowerCase(Locale.ROOT).startsWith("select setval")) {
       // TiDB logs sequence values as fake DDL binlogs with a fresh id and no job (drainer skips).
-      LOG.debug(
-          "skipping sequence-value binlog commit_ts={}: {}", txn.commitTs(), layout.ddlQuery());
+      LOG.debug("sequence-value binlog commit_ts={}: {}", txn.commitTs(), layout.ddlQuery());
+      publishSchemaOnly(txn, layout.ddlQuery(), jobId, "", null, timestamp);
       return;
     }
     if (layout.ddlSchemaState() == SchemaState.DELETE_ONLY) {
-      // DROP COLUMN's first binlog: the job is not finished (nor in the history) yet; it is
-      // published with the job's final binlog.
+      // DROP COLUMN's first binlog: the job is not finished (nor in the history) yet; its schema
+      // change is applied with the job's final binlog. Published so that every committed
+      // transaction is on the txn topic, marked not to be executed.
       LOG.debug(
-          "DDL job {} at delete-only (commit_ts={}): waiting for its final binlog",
+          "DDL job {} at delete-only (commit_ts={}): applied with its final binlog",
           jobId,
           txn.commitTs());
+      publishSchemaOnly(txn, layout.ddlQuery(), jobId, "", null, timestamp);
       return;
     }
     AppliedJob job = history.job(jobId).orElse(null);
@@ -326,11 +328,13 @@ final class DecodeProcessor implements Processor<Long, OrderedEvent, byte[], Out
     }
     if (!job.applied()) {
       LOG.info(
-          "DDL job {} (commit_ts={}) ended in state {} without changing the schema; nothing to"
-              + " publish",
+          "DDL job {} (commit_ts={}) ended in state {} without changing the schema; published"
+              + " as schema-only",
           jobId,
           txn.commitTs(),
           job.state());
+      publishSchemaOnly(
+          txn, layout.ddlQuery(), jobId, nullToEmpty(job.db()), job.table(), timestamp);
       return;
     }
     String query = layout.ddlQuery().isEmpty() ? nullToEmpty(job.query()) : layout.ddlQuery();
@@ -356,6 +360,28 @@ final class DecodeProcessor implements Processor<Long, OrderedEvent, byte[], Out
         }
       }
     }
+    markPublished();
+    observer.published(txn.commitTs(), txn.startTs(), 0, true);
+  }
+
+  /**
+   * A DDL binlog that changes nothing downstream (Avro {@code schema_only}): on the txn topic only,
+   * so that every committed transaction is there once and consumers can move past it.
+   */
+  private void publishSchemaOnly(
+      final OrderedTxn txn,
+      final String query,
+      final long jobId,
+      final String db,
+      final String table,
+      final long timestamp) {
+    GenericRecord ddl = AvroEvents.ddl(query, jobId, db, table, null, true);
+    // Schema version 0: such a binlog has none of its own (no prewrite value, no finished job).
+    GenericRecord value = AvroEvents.transaction(txn.commitTs(), txn.startTs(), 0, List.of(), ddl);
+    send(
+        RowsPartitions.key(txn.commitTs()),
+        new OutputRecord.Avro(settings.txnTopic(), 0, value),
+        timestamp);
     markPublished();
     observer.published(txn.commitTs(), txn.startTs(), 0, true);
   }

@@ -202,7 +202,7 @@ class DecodeStageTest {
     h.send(h.dml(b -> b.insert(dropped, row(dropped, "id", 13L, "note", "x"))));
 
     List<Out> txn = h.txn();
-    assertThat(txn).hasSize(3 + 4 + 2);
+    assertThat(txn).hasSize(3 + 4 + 3);
     GenericRecord addDdl = (GenericRecord) txn.get(2).value().get("ddl");
     assertThat((Long) addDdl.get("job_id")).isEqualTo(add.job().id());
     assertThat(str(addDdl, "table_info_json")).contains("\"note\"");
@@ -218,11 +218,17 @@ class DecodeStageTest {
         .containsEntry("note", null);
     assertThat(image(rowsOf(txn.get(6).value()).get(0), "after"))
         .isEqualTo(values("id", 14L, "name", "no note", "price", null, "note", "none"));
-    // DROP COLUMN: one DDL record, for its final binlog (the delete-only one publishes nothing)
-    GenericRecord dropDdl = (GenericRecord) txn.get(7).value().get("ddl");
+    // DROP COLUMN: the delete-only binlog is published schema-only (not to be executed), the
+    // final one carries the schema change
+    GenericRecord deleteOnly = (GenericRecord) txn.get(7).value().get("ddl");
+    assertThat((Long) deleteOnly.get("job_id")).isEqualTo(drop.job().id());
+    assertThat((Boolean) deleteOnly.get("schema_only")).isTrue();
+    assertThat(deleteOnly.get("table_info_json")).isNull();
+    GenericRecord dropDdl = (GenericRecord) txn.get(8).value().get("ddl");
     assertThat((Long) dropDdl.get("job_id")).isEqualTo(drop.job().id());
-    assertThat((Long) txn.get(7).value().get("commit_ts")).isEqualTo(drop.last().commitTs());
-    assertThat(image(rowsOf(txn.get(8).value()).get(0), "after"))
+    assertThat((Boolean) dropDdl.get("schema_only")).isFalse();
+    assertThat((Long) txn.get(8).value().get("commit_ts")).isEqualTo(drop.last().commitTs());
+    assertThat(image(rowsOf(txn.get(9).value()).get(0), "after"))
         .isEqualTo(values("id", 13L, "price", null, "note", "x"));
     assertThat(h.source.jobCalls()).isEqualTo(3);
   }
