@@ -92,9 +92,15 @@ class OrderingKillIT {
             assertThat(t.startTs()).isEqualTo(committed.get(t.commitTs()));
           }
         }
-        assertThat(txns.stream().filter(PublishedTransactions.Published::ddl).count())
-            .as("DDL transactions published")
-            .isPositive();
+        final long ddls = txns.stream().filter(PublishedTransactions.Published::ddl).count();
+        assertThat(ddls).as("DDL transactions published").isPositive();
+        System.out.printf(
+            "OrderingKillIT: %d committed transactions (%d DDL, %d rows) published once in order,"
+                + " %d resolved-ts markers%n",
+            txns.size(),
+            ddls,
+            txns.stream().mapToLong(PublishedTransactions.Published::rows).sum(),
+            published.markers());
       }
     }
   }

@@ -139,7 +139,7 @@ final class PipelineStack implements AutoCloseable {
         "--schema-registry.url=" + ServiceEndpoints.fromEnvironment().schemaRegistryUrl(),
         "--schema-source.tidb-status-urls=" + tidbStatusUrl(),
         "--resolver.txn-status-urls=" + tidbStatusUrl(),
-        "--resolve-after=" + resolveAfter.toSeconds() + "s");
+        "--resolver.resolve-after=" + resolveAfter.toSeconds() + "s");
   }
 
   /** Starts the ordering stream and waits until its Kafka Streams client runs. */
