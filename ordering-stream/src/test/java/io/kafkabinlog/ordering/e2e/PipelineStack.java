@@ -93,13 +93,18 @@ final class PipelineStack implements AutoCloseable {
 
   /** Starts a pump and waits until it is online. */
   JvmProcess startPump(final String nodeId) throws Exception {
+    return startPump(nodeId, "-Xmx512m");
+  }
+
+  /** Starts a pump with JVM options of its own and waits until it is online. */
+  JvmProcess startPump(final String nodeId, final String... jvmOptions) throws Exception {
     final int port = FreePorts.next();
     final Path data = Files.createDirectories(dir.resolve("pump-" + nodeId));
     final JvmProcess pump =
         track(
             JvmProcess.builder(PUMP_MAIN)
                 .name("pump-" + nodeId)
-                .jvmOptions("-Xmx512m")
+                .jvmOptions(jvmOptions)
                 .args(
                     "--addr=127.0.0.1:" + port,
                     "--advertise-addr=127.0.0.1:" + port,
@@ -149,12 +154,19 @@ final class PipelineStack implements AutoCloseable {
 
   /** Starts the ordering stream with a resolver wait of its own. */
   OrderingNode startOrdering(final Path stateDir, final Duration resolveAfter) throws Exception {
+    return startOrdering(stateDir, resolveAfter, "-Xmx768m");
+  }
+
+  /** Starts the ordering stream with JVM options of its own. */
+  OrderingNode startOrdering(
+      final Path stateDir, final Duration resolveAfter, final String... jvmOptions)
+      throws Exception {
     final int port = FreePorts.next();
     final JvmProcess process =
         track(
             JvmProcess.builder(ORDERING_MAIN)
                 .name("ordering-stream")
-                .jvmOptions("-Xmx768m")
+                .jvmOptions(jvmOptions)
                 .args(orderingFlags(stateDir, port, resolveAfter))
                 .start());
     final OrderingNode node = new OrderingNode(process, port);

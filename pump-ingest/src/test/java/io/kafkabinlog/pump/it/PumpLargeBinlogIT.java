@@ -11,6 +11,7 @@ import io.kafkabinlog.schemas.proto.binlog.BinlogType;
 import io.kafkabinlog.schemas.proto.binlog.PrewriteValue;
 import io.kafkabinlog.schemas.raw.ChunkHeader;
 import io.kafkabinlog.testkit.EtcdServiceExtension;
+import io.kafkabinlog.testkit.GcLogSummary;
 import io.kafkabinlog.testkit.KafkaServiceExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,8 +21,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -37,7 +36,6 @@ class PumpLargeBinlogIT {
 
   private static final int ROW_BYTES = 64 << 10;
   private static final int ROWS = (1 << 30) / ROW_BYTES;
-  private static final Pattern GC_LINE = Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)");
 
   @TempDir Path dir;
 
@@ -192,29 +190,11 @@ class PumpLargeBinlogIT {
     }
   }
 
-  /**
-   * Prints the pump's largest heap use seen at a GC (before and after it); returns the largest
-   * committed heap in MiB.
-   */
+  /** Prints the pump's heap figures from its GC log; returns its largest committed heap in MiB. */
   private static long reportPumpHeap(final Path gcLog) throws Exception {
-    long maxBefore = 0;
-    long maxAfter = 0;
-    long capacity = 0;
-    int collections = 0;
-    for (String line : Files.readAllLines(gcLog)) {
-      final Matcher m = GC_LINE.matcher(line);
-      if (m.find()) {
-        collections++;
-        maxBefore = Math.max(maxBefore, Long.parseLong(m.group(1)));
-        maxAfter = Math.max(maxAfter, Long.parseLong(m.group(2)));
-        capacity = Math.max(capacity, Long.parseLong(m.group(3)));
-      }
-    }
-    System.out.printf(
-        "large: pump heap (-Xmx2g): peak %d MiB used before a GC, peak %d MiB live after one,"
-            + " committed up to %d MiB, %d collections%n",
-        maxBefore, maxAfter, capacity, collections);
-    return capacity;
+    final GcLogSummary gc = GcLogSummary.read(gcLog);
+    System.out.println("large: " + gc.describe("pump", "-Xmx2g"));
+    return gc.maxCommittedMib();
   }
 
   private static long memAvailableBytes() throws Exception {
