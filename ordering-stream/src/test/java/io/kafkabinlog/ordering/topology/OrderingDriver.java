@@ -5,9 +5,16 @@ import io.kafkabinlog.ordering.merge.ControlMessage;
 import io.kafkabinlog.ordering.merge.MergeMessage;
 import io.kafkabinlog.ordering.merge.MergeMessageSerde;
 import io.kafkabinlog.ordering.observe.OrderingObserver;
+import io.kafkabinlog.ordering.pairing.KafkaResolutionWriter;
+import io.kafkabinlog.ordering.pairing.PairingStage;
+import io.kafkabinlog.ordering.pairing.PendingPrewrite;
+import io.kafkabinlog.ordering.pairing.PendingStores;
+import io.kafkabinlog.ordering.pairing.PendingView;
+import io.kafkabinlog.ordering.pairing.ResolutionWriter;
 import io.kafkabinlog.schemas.binlog.Binlogs;
 import io.kafkabinlog.schemas.proto.binlog.Binlog;
 import io.kafkabinlog.schemas.raw.BinlogHeader;
+import io.kafkabinlog.schemas.raw.ChunkHeader;
 import io.kafkabinlog.schemas.raw.RawRecords;
 import io.kafkabinlog.schemas.registry.AvroDeserializer;
 import io.kafkabinlog.schemas.registry.AvroSerializer;
@@ -18,14 +25,21 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
+import java.util.UUID;
+import java.util.zip.CRC32C;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.IntegerDeserializer;
 import org.apache.kafka.common.serialization.IntegerSerializer;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
@@ -60,9 +74,12 @@ final class OrderingDriver implements AutoCloseable {
   private final TestInputTopic<Integer, MergeMessage> merge;
   private final TestInputTopic<byte[], byte[]> control;
   private final TestOutputTopic<byte[], byte[]> txn;
+  private final TestOutputTopic<byte[], byte[]> rows;
   private boolean autoDeliver = true;
   private final AvroDeserializer avro;
   private final List<TxnRecord> transactions = new ArrayList<>();
+  private final List<GenericRecord> transactionValues = new ArrayList<>();
+  private final List<GenericRecord> rowsValues = new ArrayList<>();
   private final List<Long> markers = new ArrayList<>();
 
   OrderingDriver(final TestUpstream upstream, final Path stateDir, final OrderingObserver observer)
@@ -99,6 +116,9 @@ final class OrderingDriver implements AutoCloseable {
     this.txn =
         driver.createOutputTopic(
             names.txn(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    this.rows =
+        driver.createOutputTopic(
+            names.rows(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     this.avro = new AvroDeserializer(client, null);
   }
 
@@ -175,6 +195,16 @@ final class OrderingDriver implements AutoCloseable {
               MERGE, new IntegerDeserializer(), new MergeMessageSerde().deserializer());
     }
 
+    /** Stage 1's pending prewrites, as the resolver sees them (with this pump's partition). */
+    List<PendingPrewrite> pending(final long maxStartTs, final int limit) {
+      return PendingStores.oldest(
+              driver.<Bytes, byte[]>getKeyValueStore(PairingStage.PENDING_STORE), maxStartTs, limit)
+          .stream()
+          .map(
+              p -> new PendingPrewrite(partition, p.startTs(), p.primaryKey(), p.firstSeenMillis()))
+          .toList();
+    }
+
     /** Moves stage 1's output to the merge queue, as partition {@code partition} wrote it. */
     void collect() {
       while (!out.isEmpty()) {
@@ -235,6 +265,74 @@ final class OrderingDriver implements AutoCloseable {
     collectAll();
   }
 
+  /** A raw record as a pump wrote it (e.g. one chunk of a large binlog), headers and all. */
+  void raw(final int partition, final TestRecord<byte[], byte[]> record) {
+    pump(partition).raw.pipeInput(record);
+    collectAll();
+  }
+
+  /** A resolution record as the resolver wrote it, headers and all. */
+  void resolution(final int partition, final TestRecord<byte[], byte[]> record) {
+    pump(partition).resolutions.pipeInput(record);
+    collectAll();
+  }
+
+  /**
+   * {@code binlog} cut into chunks of {@code chunkBytes} as a pump cuts a binlog above the topic's
+   * max message size: one group, each chunk with the "binlog" header and a "chunk" header carrying
+   * the group, its index and count, the whole length and the CRC-32C of the whole payload.
+   */
+  void chunked(final int partition, final Binlog binlog, final int chunkBytes) {
+    final byte[] payload = binlog.toByteArray();
+    final CRC32C crc = new CRC32C();
+    crc.update(payload);
+    final UUID group = UUID.randomUUID();
+    final int count = (payload.length + chunkBytes - 1) / chunkBytes;
+    for (int index = 0; index < count; index++) {
+      final ChunkHeader chunk =
+          new ChunkHeader(group, index, count, payload.length, (int) crc.getValue());
+      final RecordHeaders headers = binlogHeaders(binlog);
+      headers.add(RawRecords.CHUNK_HEADER, chunk.encode());
+      raw(
+          partition,
+          new TestRecord<>(
+              RawRecords.key(binlog.getStartTs()),
+              Arrays.copyOfRange(
+                  payload, index * chunkBytes, Math.min(payload.length, (index + 1) * chunkBytes)),
+              headers,
+              (Instant) null));
+    }
+  }
+
+  /** Stage 1's pending prewrites over every pump, oldest first, as the application's view. */
+  PendingView pendingView() {
+    return (maxStartTs, limit) ->
+        pumps.stream()
+            .flatMap(p -> p.pending(maxStartTs, limit).stream())
+            .sorted(Comparator.comparingLong(PendingPrewrite::startTs))
+            .limit(limit)
+            .toList();
+  }
+
+  /**
+   * The application's {@link KafkaResolutionWriter} over a mock producer, each record it writes
+   * piped into the resolutions topic of its partition once acknowledged.
+   */
+  ResolutionWriter resolutionWriter() {
+    final MockProducer<byte[], byte[]> producer =
+        new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+    final KafkaResolutionWriter writer =
+        new KafkaResolutionWriter(producer, names.resolutions(), java.time.Duration.ofSeconds(5));
+    return (partition, startTs, commitTs) -> {
+      writer.write(partition, startTs, commitTs);
+      final List<ProducerRecord<byte[], byte[]>> written = producer.history();
+      final ProducerRecord<byte[], byte[]> last = written.get(written.size() - 1);
+      resolution(
+          last.partition(),
+          new TestRecord<>(last.key(), last.value(), last.headers(), (Instant) null));
+    };
+  }
+
   void prewrite(final int partition, final Binlog prewrite) {
     binlog(partition, prewrite);
   }
@@ -283,6 +381,23 @@ final class OrderingDriver implements AutoCloseable {
     return transactions().stream().filter(TxnRecord::last).map(TxnRecord::commitTs).toList();
   }
 
+  /** Every txn-topic transaction record published so far (fragments included), as Avro. */
+  List<GenericRecord> transactionValues() {
+    drain();
+    return transactionValues;
+  }
+
+  /** Every rows-topic transaction record published so far, as Avro (markers left out). */
+  List<GenericRecord> rows() {
+    while (!rows.isEmpty()) {
+      final GenericRecord value = avro.deserialize(names.rows(), rows.readValue());
+      if (!value.getSchema().getName().equals("ResolvedTs")) {
+        rowsValues.add(value);
+      }
+    }
+    return rowsValues;
+  }
+
   /** The resolved-ts markers of the txn topic so far. */
   List<Long> markers() {
     drain();
@@ -295,6 +410,7 @@ final class OrderingDriver implements AutoCloseable {
       if (value.getSchema().getName().equals("ResolvedTs")) {
         markers.add((Long) value.get("resolved_ts"));
       } else {
+        transactionValues.add(value);
         transactions.add(
             new TxnRecord(
                 (Long) value.get("commit_ts"),
@@ -308,12 +424,17 @@ final class OrderingDriver implements AutoCloseable {
   }
 
   private static TestRecord<byte[], byte[]> record(final Binlog binlog) {
+    final RecordHeaders headers = binlogHeaders(binlog);
+    return new TestRecord<>(
+        RawRecords.key(binlog.getStartTs()), binlog.toByteArray(), headers, (Instant) null);
+  }
+
+  private static RecordHeaders binlogHeaders(final Binlog binlog) {
     final RecordHeaders headers = new RecordHeaders();
     headers.add(
         RawRecords.BINLOG_HEADER,
         new BinlogHeader(binlog.getTp(), binlog.getStartTs(), binlog.getCommitTs()).encode());
-    return new TestRecord<>(
-        RawRecords.key(binlog.getStartTs()), binlog.toByteArray(), headers, (Instant) null);
+    return headers;
   }
 
   @Override
