@@ -10,9 +10,12 @@ import io.kafkabinlog.tidbsim.txn.TxnOutcome;
 import io.kafkabinlog.tidbsim.txn.TxnOutcomeLog;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,6 +32,9 @@ class OrderingResolutionIT {
   @RegisterExtension static final EtcdServiceExtension ETCD = new EtcdServiceExtension();
   @RegisterExtension static final KafkaServiceExtension KAFKA = new KafkaServiceExtension();
 
+  private static final Pattern CRASHED =
+      Pattern.compile("fault switch: transaction start_ts=\\d+ commit_ts=(\\d+) committed without");
+
   @TempDir Path dir;
 
   @Test
@@ -37,6 +43,7 @@ class OrderingResolutionIT {
       JvmProcess pump = stack.startPump("pump-1");
       PipelineStack.OrderingNode ordering =
           stack.startOrdering(dir.resolve("state"), Duration.ofHours(1));
+      final List<Long> crashed = new ArrayList<>();
       try (JvmProcess sim =
           stack.runSim(
               "bank",
@@ -45,7 +52,13 @@ class OrderingResolutionIT {
               "--seed=5",
               "--crash-after-prewrite=3")) {
         assertThat(sim.waitFor(Duration.ofSeconds(90))).isZero();
+        for (String line : sim.linesMatching(CRASHED)) {
+          final Matcher m = CRASHED.matcher(line);
+          assertThat(m.find()).isTrue();
+          crashed.add(Long.parseLong(m.group(1)));
+        }
       }
+      assertThat(crashed).as("transactions committed without their commit binlog").hasSize(3);
       final Map<Long, Long> committed = new TreeMap<>();
       for (TxnOutcome o : TxnOutcomeLog.readAll(stack.simDataDir())) {
         if (o.commitTs() > 0) {
@@ -53,7 +66,8 @@ class OrderingResolutionIT {
         }
       }
       assertThat(committed).hasSizeGreaterThan(20);
-      final long firstCrashedCommit = committed.keySet().iterator().next();
+      final long firstCrashedCommit =
+          crashed.stream().mapToLong(Long::longValue).min().orElseThrow();
 
       try (PublishedTransactions published = reader(stack)) {
         // The pump keeps writing fake binlogs, yet W stays below the oldest unresolved prewrite.
@@ -61,7 +75,9 @@ class OrderingResolutionIT {
         published.poll();
         published.poll();
         assertThat(published.lastResolved()).isPositive().isLessThan(firstCrashedCommit);
-        assertThat(published.transactions()).isEmpty();
+        assertThat(published.transactions())
+            .allMatch(t -> t.commitTs() < firstCrashedCommit)
+            .noneMatch(t -> crashed.contains(t.commitTs()));
         assertThat(ordering.status()).contains("pending");
       }
 
