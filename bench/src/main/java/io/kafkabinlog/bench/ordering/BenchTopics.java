@@ -93,7 +93,7 @@ final class BenchTopics implements AutoCloseable {
     try {
       internal =
           admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
-              .filter(t -> t.startsWith(names.applicationId("")) || t.startsWith(prefixOf(names)))
+              .filter(t -> t.startsWith(prefixOf(names)))
               .collect(Collectors.toList());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

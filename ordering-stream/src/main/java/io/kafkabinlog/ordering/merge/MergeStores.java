@@ -69,7 +69,9 @@ record MergeStores(
       final Serde<K> keys,
       final Serde<V> values,
       final Map<String, String> changelog) {
-    return Stores.keyValueStoreBuilder(supplier, keys, values).withLoggingEnabled(changelog);
+    return Stores.keyValueStoreBuilder(supplier, keys, values)
+        .withLoggingEnabled(changelog)
+        .withCachingEnabled();
   }
 
   private static Serde<FragmentKey> fragmentKeySerde() {

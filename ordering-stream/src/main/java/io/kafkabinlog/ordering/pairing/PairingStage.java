@@ -62,8 +62,10 @@ public final class PairingStage {
             Long.toString(Math.min(fragmentMessage, Integer.MAX_VALUE)));
     return List.of(
         store(PENDING_STORE).withLoggingEnabled(Map.of()).withCachingEnabled(),
-        // Uncached: a fragment goes straight to RocksDB instead of piling up in the record cache.
-        store(FRAGMENT_STORE).withLoggingEnabled(fragmentLog).withCachingDisabled(),
+        // Cached: a small transaction's fragments are put and deleted within one commit interval
+        // and then never reach RocksDB or the changelog; the record cache is bounded
+        // (statestore.cache.max.bytes), so a large transaction's fragments spill to RocksDB.
+        store(FRAGMENT_STORE).withLoggingEnabled(fragmentLog).withCachingEnabled(),
         store(STATE_STORE).withLoggingEnabled(Map.of()).withCachingEnabled());
   }
 
