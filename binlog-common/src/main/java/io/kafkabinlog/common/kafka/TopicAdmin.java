@@ -96,6 +96,27 @@ public final class TopicAdmin {
     return byTopic;
   }
 
+  /**
+   * {@code e} as a component's start reports it: a KAFKA_UNAVAILABLE one says which brokers did not
+   * answer within {@code timeout} (any other is returned as it is).
+   */
+  public static RetriableBinlogException namingBrokers(
+      final RetriableBinlogException e, final String bootstrapServers, final Duration timeout) {
+    if (e.code() != ErrorCode.KAFKA_UNAVAILABLE) {
+      return e;
+    }
+    return new RetriableBinlogException(
+        ErrorCode.KAFKA_UNAVAILABLE,
+        "Kafka at kafka.bootstrap-servers="
+            + bootstrapServers
+            + " did not answer within "
+            + timeout.toSeconds()
+            + " s; check the brokers and the setting ("
+            + e.getMessage()
+            + ")",
+        e);
+  }
+
   /** The value of {@code name} in {@code config}, or {@code fallback} if it has none. */
   public static String value(final Config config, final String name, final String fallback) {
     final ConfigEntry entry = config == null ? null : config.get(name);

@@ -10,6 +10,7 @@ import io.kafkabinlog.common.error.Causes;
 import io.kafkabinlog.common.error.ErrorCode;
 import io.kafkabinlog.common.error.FatalBinlogException;
 import io.kafkabinlog.common.error.RetriableBinlogException;
+import io.kafkabinlog.common.kafka.TopicAdmin;
 import io.kafkabinlog.common.kafka.TopicNames;
 import io.kafkabinlog.common.net.HostPort;
 import io.kafkabinlog.common.pd.PdTimestampOracle;
@@ -308,19 +309,8 @@ public final class PumpNode implements LifecycleActions, AutoCloseable {
       return new RawTopics(admin, KAFKA_ADMIN_TIMEOUT)
           .ensure(topicNames, config.topics(), config.kafka().clientProperties());
     } catch (RetriableBinlogException e) {
-      if (e.code() != ErrorCode.KAFKA_UNAVAILABLE) {
-        throw e;
-      }
-      throw new RetriableBinlogException(
-          ErrorCode.KAFKA_UNAVAILABLE,
-          "Kafka at kafka.bootstrap-servers="
-              + config.kafka().bootstrapServersString()
-              + " did not answer within "
-              + KAFKA_ADMIN_TIMEOUT.toSeconds()
-              + " s; check the brokers and the setting ("
-              + e.getMessage()
-              + ")",
-          e);
+      throw TopicAdmin.namingBrokers(
+          e, config.kafka().bootstrapServersString(), KAFKA_ADMIN_TIMEOUT);
     }
   }
 
