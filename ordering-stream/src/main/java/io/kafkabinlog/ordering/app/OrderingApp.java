@@ -5,6 +5,7 @@ import io.kafkabinlog.common.error.Causes;
 import io.kafkabinlog.common.error.RetriableBinlogException;
 import io.kafkabinlog.common.kafka.TopicAdmin;
 import io.kafkabinlog.common.kafka.TopicNames;
+import io.kafkabinlog.common.lifecycle.OpenedResources;
 import io.kafkabinlog.common.pd.PdTimestampOracle;
 import io.kafkabinlog.ordering.config.OrderingConfig;
 import io.kafkabinlog.ordering.config.OrderingConfigLoader;
@@ -61,7 +62,7 @@ public final class OrderingApp implements AutoCloseable {
   private final OrderingConfig config;
   private final OrderingWiring wiring;
   private final OrderingMetrics metrics;
-  private final Resources resources = new Resources();
+  private final OpenedResources resources = new OpenedResources();
   private final CountDownLatch exited = new CountDownLatch(1);
   private final AtomicReference<String> failure = new AtomicReference<>();
 

@@ -12,6 +12,7 @@ import io.kafkabinlog.common.error.FatalBinlogException;
 import io.kafkabinlog.common.error.RetriableBinlogException;
 import io.kafkabinlog.common.kafka.TopicAdmin;
 import io.kafkabinlog.common.kafka.TopicNames;
+import io.kafkabinlog.common.lifecycle.OpenedResources;
 import io.kafkabinlog.common.net.HostPort;
 import io.kafkabinlog.common.pd.PdTimestampOracle;
 import io.kafkabinlog.common.registry.EtcdNodeRegistry;
@@ -91,7 +92,7 @@ public final class PumpNode implements LifecycleActions, AutoCloseable {
   private static final Duration ADMIN_CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
   private final PumpConfig config;
-  private final Resources resources = new Resources();
+  private final OpenedResources resources = new OpenedResources();
   private final PumpState state = new PumpState();
   private final CountDownLatch exited = new CountDownLatch(1);
   private final ExecutorService lifecycle =
