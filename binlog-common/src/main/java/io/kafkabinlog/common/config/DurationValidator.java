@@ -28,6 +28,25 @@ public final class DurationValidator implements ConfigDef.Validator {
     return new DurationValidator(plainUnit, min);
   }
 
+  /**
+   * Defines {@code key} as a duration of at least {@code min} whose plain numbers are seconds (as
+   * the original's keys), saying so in its documentation.
+   */
+  public static ConfigDef define(
+      final ConfigDef def,
+      final String key,
+      final String dflt,
+      final Duration min,
+      final String doc) {
+    return def.define(
+        key,
+        ConfigDef.Type.STRING,
+        dflt,
+        atLeast(min, ChronoUnit.SECONDS),
+        ConfigDef.Importance.LOW,
+        doc + " Plain numbers are seconds; 500ms, 3s, 10m also work.");
+  }
+
   public static Duration parse(final String text, final ChronoUnit plainUnit) {
     final Matcher m = FORMAT.matcher(text.trim().toLowerCase(Locale.ROOT));
     if (!m.matches()) {

@@ -53,4 +53,11 @@ public final class PdSection {
       }
     }
   }
+
+  /** {@link #validateUrls}, or an empty list (a key that falls back to {@code pd-urls}). */
+  public static void validateUrlsOrEmpty(final String name, final Object value) {
+    if (!((List<?>) value).isEmpty()) {
+      validateUrls(name, value);
+    }
+  }
 }

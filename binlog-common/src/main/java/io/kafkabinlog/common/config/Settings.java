@@ -171,6 +171,15 @@ public final class Settings {
     return new Settings(renamed, from);
   }
 
+  /** {@link #withRenamedKey} for each entry of {@code oldToNew}. */
+  public Settings withRenamedKeys(final Map<String, String> oldToNew) {
+    Settings out = this;
+    for (final Map.Entry<String, String> rename : oldToNew.entrySet()) {
+      out = out.withRenamedKey(rename.getKey(), rename.getValue());
+    }
+    return out;
+  }
+
   public Map<String, Object> values() {
     return values;
   }

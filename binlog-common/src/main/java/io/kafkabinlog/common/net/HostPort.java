@@ -37,6 +37,19 @@ public record HostPort(String host, int port) {
     }
   }
 
+  /** A {@code ConfigDef} validator: the value must be host:port. */
+  public static void validate(final String key, final Object value) {
+    parse(key, String.valueOf(value).trim());
+  }
+
+  /** A {@code ConfigDef} validator: the value must be host:port, or blank (a derived default). */
+  public static void validateOrBlank(final String key, final Object value) {
+    final String text = String.valueOf(value);
+    if (!text.isBlank()) {
+      parse(key, text.trim());
+    }
+  }
+
   /** True for 0.0.0.0, :: and the empty host: listen on every interface, not dialable. */
   public boolean isWildcard() {
     return host.isEmpty() || "0.0.0.0".equals(host) || "::".equals(host);

@@ -2,9 +2,10 @@ package io.kafkabinlog.ordering.app;
 
 import io.kafkabinlog.common.error.BinlogException;
 import io.kafkabinlog.common.error.Causes;
-import io.kafkabinlog.common.error.ErrorCode;
 import io.kafkabinlog.common.error.RetriableBinlogException;
+import io.kafkabinlog.common.kafka.TopicAdmin;
 import io.kafkabinlog.common.kafka.TopicNames;
+import io.kafkabinlog.common.lifecycle.OpenedResources;
 import io.kafkabinlog.common.pd.PdTimestampOracle;
 import io.kafkabinlog.ordering.config.OrderingConfig;
 import io.kafkabinlog.ordering.config.OrderingConfigLoader;
@@ -61,7 +62,7 @@ public final class OrderingApp implements AutoCloseable {
   private final OrderingConfig config;
   private final OrderingWiring wiring;
   private final OrderingMetrics metrics;
-  private final Resources resources = new Resources();
+  private final OpenedResources resources = new OpenedResources();
   private final CountDownLatch exited = new CountDownLatch(1);
   private final AtomicReference<String> failure = new AtomicReference<>();
 
@@ -219,17 +220,8 @@ public final class OrderingApp implements AutoCloseable {
       return new OrderingTopics(admin, KAFKA_ADMIN_TIMEOUT)
           .ensure(names, OrderingTopics.Spec.of(config));
     } catch (RetriableBinlogException e) {
-      if (e.code() != ErrorCode.KAFKA_UNAVAILABLE) {
-        throw e;
-      }
-      throw new RetriableBinlogException(
-          ErrorCode.KAFKA_UNAVAILABLE,
-          "Kafka at kafka.bootstrap-servers="
-              + config.kafka().bootstrapServersString()
-              + " did not answer; check the brokers and the setting ("
-              + e.getMessage()
-              + ")",
-          e);
+      throw TopicAdmin.namingBrokers(
+          e, config.kafka().bootstrapServersString(), KAFKA_ADMIN_TIMEOUT);
     } finally {
       // Admin.close() waits for pending calls up to their own (60 s) timeout.
       admin.close(ADMIN_CLOSE_TIMEOUT);

@@ -1,26 +1,21 @@
 package io.kafkabinlog.ordering.app;
 
-import io.kafkabinlog.common.error.BoundedWait;
 import io.kafkabinlog.common.error.ErrorCode;
 import io.kafkabinlog.common.error.FatalBinlogException;
 import io.kafkabinlog.common.error.RetriableBinlogException;
+import io.kafkabinlog.common.kafka.TopicAdmin;
 import io.kafkabinlog.common.kafka.TopicNames;
+import io.kafkabinlog.common.kafka.TopicReplication;
 import io.kafkabinlog.ordering.config.OrderingConfig;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
-import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.KafkaFuture;
-import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -108,15 +103,13 @@ public final class OrderingTopics {
       int minInsyncReplicas,
       int maxMessageBytes) {}
 
-  private final Admin admin;
-  private final Duration timeout;
+  private final TopicAdmin admin;
 
   /**
    * @param timeout bound of each request to Kafka
    */
   public OrderingTopics(final Admin admin, final Duration timeout) {
-    this.admin = Objects.requireNonNull(admin, "admin");
-    this.timeout = Objects.requireNonNull(timeout, "timeout");
+    this.admin = new TopicAdmin(admin, timeout, "kafka.bootstrap-servers");
   }
 
   /** The largest record: row data of one published record (or one fragment) plus overhead. */
@@ -138,30 +131,27 @@ public final class OrderingTopics {
    *     kafka.bootstrap-servers)
    */
   public Layout ensure(final TopicNames names, final Spec spec) {
-    final int brokers = await(admin.describeCluster().nodes(), "describe the cluster").size();
-    final short replication =
-        spec.replicationFactor() > 0
-            ? spec.replicationFactor()
-            : (short) Math.max(1, Math.min(3, brokers));
-    final int minInsync =
-        spec.minInsyncReplicas() > 0 ? spec.minInsyncReplicas() : Math.min(2, replication);
-    final Map<String, String> common =
-        Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(minInsync));
+    final TopicReplication resolved =
+        admin.resolve(new TopicReplication(spec.replicationFactor(), spec.minInsyncReplicas()));
+    final short replication = resolved.factor();
+    final Map<String, String> common = resolved.topicConfigs();
     final Map<String, String> rawConfig =
         with(common, TopicConfig.MAX_MESSAGE_BYTES_CONFIG, spec.rawMaxMessageBytes());
-    createIfAbsent(new NewTopic(names.raw(), spec.rawPartitions(), replication).configs(rawConfig));
-    createIfAbsent(new NewTopic(names.control(), 1, replication).configs(common));
-    final int rawPartitions = describe(List.of(names.raw())).get(names.raw()).partitions().size();
+    admin.createIfAbsent(
+        new NewTopic(names.raw(), spec.rawPartitions(), replication).configs(rawConfig));
+    admin.createIfAbsent(new NewTopic(names.control(), 1, replication).configs(common));
+    final int rawPartitions =
+        admin.describe(List.of(names.raw())).get(names.raw()).partitions().size();
 
     final int maxMessageBytes = maxMessageBytes(spec.recordMaxBytes());
     final Map<String, String> outputConfig =
         with(common, TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxMessageBytes);
-    createIfAbsent(
+    admin.createIfAbsent(
         new NewTopic(names.resolutions(), rawPartitions, replication).configs(rawConfig));
-    createIfAbsent(new NewTopic(names.txn(), 1, replication).configs(outputConfig));
-    createIfAbsent(
+    admin.createIfAbsent(new NewTopic(names.txn(), 1, replication).configs(outputConfig));
+    admin.createIfAbsent(
         new NewTopic(names.rows(), spec.rowsPartitions(), replication).configs(outputConfig));
-    createIfAbsent(new NewTopic(names.deadLetter(), 1, replication).configs(outputConfig));
+    admin.createIfAbsent(new NewTopic(names.deadLetter(), 1, replication).configs(outputConfig));
 
     final Layout layout =
         new Layout(
@@ -174,7 +164,7 @@ public final class OrderingTopics {
             rawPartitions,
             spec.rowsPartitions(),
             replication,
-            minInsync,
+            resolved.minInsyncReplicas(),
             maxMessageBytes);
     check(layout, spec);
     LOG.info("ordering topics: {}", layout);
@@ -183,7 +173,7 @@ public final class OrderingTopics {
 
   private void check(final Layout layout, final Spec spec) {
     final Map<String, TopicDescription> described =
-        describe(
+        admin.describe(
             List.of(
                 layout.raw(),
                 layout.resolutions(),
@@ -223,7 +213,7 @@ public final class OrderingTopics {
     }
 
     final Map<String, Config> configs =
-        configs(
+        admin.configs(
             List.of(
                 layout.raw(),
                 layout.resolutions(),
@@ -231,7 +221,8 @@ public final class OrderingTopics {
                 layout.rows(),
                 layout.deadLetter()));
     for (final String topic : List.of(layout.raw(), layout.resolutions())) {
-      final String cleanup = value(configs.get(topic), TopicConfig.CLEANUP_POLICY_CONFIG, "delete");
+      final String cleanup =
+          TopicAdmin.value(configs.get(topic), TopicConfig.CLEANUP_POLICY_CONFIG, "delete");
       if (cleanup.contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
         throw invalid(
             "topic "
@@ -243,7 +234,8 @@ public final class OrderingTopics {
       }
     }
     for (final String topic : List.of(layout.txn(), layout.rows(), layout.deadLetter())) {
-      final String limit = value(configs.get(topic), TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "");
+      final String limit =
+          TopicAdmin.value(configs.get(topic), TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "");
       if (!limit.isEmpty() && Long.parseLong(limit) < spec.recordMaxBytes()) {
         throw invalid(
             "topic "
@@ -288,68 +280,5 @@ public final class OrderingTopics {
     final Map<String, String> out = new HashMap<>(base);
     out.put(key, Integer.toString(value));
     return Map.copyOf(out);
-  }
-
-  private void createIfAbsent(final NewTopic topic) {
-    try {
-      await(admin.createTopics(List.of(topic)).all(), "create topic " + topic.name());
-      LOG.info(
-          "created topic {} ({} partitions, replication {}, {})",
-          topic.name(),
-          topic.numPartitions(),
-          topic.replicationFactor(),
-          topic.configs());
-    } catch (RetriableBinlogException e) {
-      if (!(e.getCause() instanceof TopicExistsException)) {
-        throw e;
-      }
-    }
-  }
-
-  /** Describes topics just created, waiting for their metadata to reach the broker answering. */
-  private Map<String, TopicDescription> describe(final List<String> topics) {
-    final String what = "describe topics " + topics;
-    final long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      try {
-        return await(admin.describeTopics(topics).allTopicNames(), what);
-      } catch (RetriableBinlogException e) {
-        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
-            || System.nanoTime() > deadline) {
-          throw e;
-        }
-      }
-      pause(what);
-    }
-  }
-
-  private Map<String, Config> configs(final List<String> topics) {
-    final List<ConfigResource> resources =
-        topics.stream().map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
-    final Map<ConfigResource, Config> described =
-        await(admin.describeConfigs(resources).all(), "describe topic configs " + topics);
-    final Map<String, Config> byTopic = new HashMap<>();
-    described.forEach((resource, config) -> byTopic.put(resource.name(), config));
-    return byTopic;
-  }
-
-  private static void pause(final String what) {
-    try {
-      Thread.sleep(100);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new RetriableBinlogException(
-          ErrorCode.SHUTTING_DOWN, "interrupted while waiting for Kafka to " + what, e);
-    }
-  }
-
-  private static String value(final Config config, final String name, final String fallback) {
-    final ConfigEntry entry = config == null ? null : config.get(name);
-    return entry == null || entry.value() == null ? fallback : entry.value();
-  }
-
-  private <T> T await(final KafkaFuture<T> future, final String what) {
-    return BoundedWait.await(
-        future, timeout, ErrorCode.KAFKA_UNAVAILABLE, "Kafka", what, "kafka.bootstrap-servers");
   }
 }

@@ -3,8 +3,11 @@ package io.kafkabinlog.ordering.config;
 import io.kafkabinlog.common.config.ConfigReader;
 import io.kafkabinlog.common.config.DurationValidator;
 import io.kafkabinlog.common.config.KafkaSection;
+import io.kafkabinlog.common.config.OriginalKeys;
 import io.kafkabinlog.common.config.PdSection;
+import io.kafkabinlog.common.config.ReplicationSection;
 import io.kafkabinlog.common.config.Settings;
+import io.kafkabinlog.common.kafka.TopicReplication;
 import io.kafkabinlog.common.net.HostPort;
 import io.kafkabinlog.ordering.topology.PoisonPolicy;
 import io.kafkabinlog.ordering.topology.TopologySettings;
@@ -24,8 +27,6 @@ import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.StreamsConfig;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Reads and validates {@link OrderingConfig} from {@code ordering-stream.toml} ({@code --config}),
@@ -46,8 +47,6 @@ import org.slf4j.LoggerFactory;
  * replication.factor}, which have keys of their own.
  */
 public final class OrderingConfigLoader {
-  private static final Logger LOG = LoggerFactory.getLogger(OrderingConfigLoader.class);
-
   public static final String ENV_PREFIX = "ORDERING_";
   static final String COMPONENT = "ordering-stream";
 
@@ -59,8 +58,8 @@ public final class OrderingConfigLoader {
   public static final String STATUS_ADDR = "status-addr";
   public static final String CLOSE_TIMEOUT = "close-timeout";
   public static final String RAW_PARTITIONS = "kafka.raw-partitions";
-  public static final String REPLICATION_FACTOR = "kafka.replication-factor";
-  public static final String MIN_INSYNC_REPLICAS = "kafka.min-insync-replicas";
+  public static final String REPLICATION_FACTOR = ReplicationSection.REPLICATION_FACTOR;
+  public static final String MIN_INSYNC_REPLICAS = ReplicationSection.MIN_INSYNC_REPLICAS;
   public static final String MAX_MESSAGE_BYTES = "kafka.max-message-bytes";
   public static final String PRODUCE_TIMEOUT = "kafka.produce-timeout";
   public static final String SCHEMA_REGISTRY_URL = "schema-registry.url";
@@ -97,7 +96,7 @@ public final class OrderingConfigLoader {
       Map.of("addr", STATUS_ADDR, "data-dir", STATE_DIR);
 
   /** Keys of the original drainer that have no effect here, with the reason. */
-  private static final Map<String, String> NOT_APPLICABLE =
+  private static final Map<String, String> NOT_APPLICABLE_REASONS =
       Map.ofEntries(
           Map.entry(
               "log-file", "logs go to stderr; redirect them or let the supervisor collect them"),
@@ -117,6 +116,15 @@ public final class OrderingConfigLoader {
           Map.entry(
               "load-schema-snapshot",
               "schemas always come from the DDL history ([schema-source] tidb-status-urls)"));
+
+  /** The drainer's keys: renamed ones, and those that have no effect here. */
+  private static final OriginalKeys ORIGINAL_KEYS =
+      new OriginalKeys(
+          RENAMED,
+          "does not apply to the ordering stream and is ignored",
+          NOT_APPLICABLE_REASONS,
+          SYNCER_PREFIX,
+          "the downstream is configured in mysql-sink.toml or kafka-sink.toml");
 
   /** Kafka Streams properties the stream sets itself, with the key to use instead. */
   private static final Map<String, String> OWN_STREAMS_PROPERTIES =
@@ -146,64 +154,17 @@ public final class OrderingConfigLoader {
    *     its key and where the value came from
    */
   public static OrderingConfig from(final Settings settings) {
-    final Settings renamed = renamed(settings);
-    notApplicable(renamed).forEach(w -> LOG.warn("{}", w));
     return read(
         new ConfigReader(
             COMPONENT,
             definition(),
-            renamed,
+            ORIGINAL_KEYS.adopt(settings),
             Set.of(KafkaSection.CLIENT_PREFIX, STREAMS_PREFIX, SYNCER_PREFIX, SECURITY_PREFIX)));
   }
 
   /** The warnings {@link #from} logs: one per accepted key that has no effect. */
   public static List<String> warnings(final Settings settings) {
-    return notApplicable(renamed(settings));
-  }
-
-  private static Settings renamed(final Settings settings) {
-    Settings out = settings;
-    for (final Map.Entry<String, String> rename : RENAMED.entrySet()) {
-      out = out.withRenamedKey(rename.getKey(), rename.getValue());
-    }
-    return out;
-  }
-
-  private static List<String> notApplicable(final Settings settings) {
-    final List<String> warnings = new ArrayList<>();
-    final List<String> syncerKeys = new ArrayList<>();
-    settings
-        .values()
-        .forEach(
-            (key, value) -> {
-              final String reason = NOT_APPLICABLE.get(key);
-              if (key.startsWith(SYNCER_PREFIX)) {
-                syncerKeys.add(key);
-              } else if (reason != null && !String.valueOf(value).isBlank()) {
-                warnings.add(
-                    "config key '"
-                        + key
-                        + "'"
-                        + origin(settings, key)
-                        + " does not apply to the ordering stream and is ignored: "
-                        + reason);
-              }
-            });
-    if (!syncerKeys.isEmpty()) {
-      // One line for the whole table: an original drainer.toml has many of these.
-      warnings.add(
-          "config table [syncer]"
-              + origin(settings, syncerKeys.get(0))
-              + " does not apply to the ordering stream and is ignored: the downstream is"
-              + " configured in mysql-sink.toml or kafka-sink.toml (keys: "
-              + String.join(", ", syncerKeys)
-              + ")");
-    }
-    return List.copyOf(warnings);
-  }
-
-  private static String origin(final Settings settings, final String key) {
-    return settings.origin(key).map(o -> " (" + o + ")").orElse("");
+    return ORIGINAL_KEYS.warnings(settings);
   }
 
   /** The stream's keys, for {@code --help} and for the reader. */
@@ -215,7 +176,7 @@ public final class OrderingConfigLoader {
         TSO_URLS,
         Type.LIST,
         "",
-        OrderingConfigLoader::validatePdUrlsOrEmpty,
+        PdSection::validateUrlsOrEmpty,
         Importance.LOW,
         "PD endpoints asked for the cluster id (gRPC); empty: pd-urls.");
     def.define(
@@ -243,10 +204,11 @@ public final class OrderingConfigLoader {
         STATUS_ADDR,
         Type.STRING,
         DEFAULT_STATUS_ADDR,
-        OrderingConfigLoader::validateAddr,
+        HostPort::validate,
         Importance.MEDIUM,
         "HTTP GET /status and /metrics (host:port; port 0: any free port).");
-    duration(def, CLOSE_TIMEOUT, "30s", Duration.ofSeconds(1), "Bound of a graceful close.");
+    DurationValidator.define(
+        def, CLOSE_TIMEOUT, "30s", Duration.ofSeconds(1), "Bound of a graceful close.");
     def.define(
         RAW_PARTITIONS,
         Type.INT,
@@ -254,20 +216,7 @@ public final class OrderingConfigLoader {
         Range.between(1, 100_000),
         Importance.LOW,
         "Partitions of the raw topic if the stream creates it (as the pump's).");
-    def.define(
-        REPLICATION_FACTOR,
-        Type.INT,
-        0,
-        Range.between(0, Short.MAX_VALUE),
-        Importance.MEDIUM,
-        "Replication factor of the topics the stream creates; 0: min(3, brokers).");
-    def.define(
-        MIN_INSYNC_REPLICAS,
-        Type.INT,
-        0,
-        Range.atLeast(0),
-        Importance.MEDIUM,
-        "min.insync.replicas of the topics the stream creates; 0: min(2, replication factor).");
+    ReplicationSection.define(def, "the topics the stream creates");
     def.define(
         MAX_MESSAGE_BYTES,
         Type.INT,
@@ -275,7 +224,7 @@ public final class OrderingConfigLoader {
         Range.atLeast(16 << 10),
         Importance.LOW,
         "max.message.bytes of a raw or resolutions topic the stream creates (as the pump's).");
-    duration(
+    DurationValidator.define(
         def,
         PRODUCE_TIMEOUT,
         "30s",
@@ -295,7 +244,7 @@ public final class OrderingConfigLoader {
         OrderingConfigLoader::validateHttpUrls,
         Importance.HIGH,
         "TiDB status APIs serving GET /ddl/history, tried in order.");
-    duration(
+    DurationValidator.define(
         def,
         SCHEMA_SOURCE_TIMEOUT,
         "10s",
@@ -308,14 +257,15 @@ public final class OrderingConfigLoader {
         OrderingConfigLoader::validateHttpUrlsOrEmpty,
         Importance.MEDIUM,
         "Transaction-status services for pending prewrites; empty: tidb-status-urls.");
-    duration(
+    DurationValidator.define(
         def,
         RESOLVE_AFTER,
         "10s",
         Duration.ZERO,
         "How long a prewrite waits for its commit before the resolver asks.");
-    duration(def, RESOLVE_INTERVAL, "1s", Duration.ofMillis(10), "How often the resolver looks.");
-    duration(
+    DurationValidator.define(
+        def, RESOLVE_INTERVAL, "1s", Duration.ofMillis(10), "How often the resolver looks.");
+    DurationValidator.define(
         def,
         RESOLVER_TIMEOUT,
         "5s",
@@ -328,7 +278,7 @@ public final class OrderingConfigLoader {
         Range.between(1024, MAX_RECORD_BYTES),
         Importance.LOW,
         "Size of the fragments a transaction is stored and moved in.");
-    duration(
+    DurationValidator.define(
         def,
         WATERMARK_INTERVAL,
         "20ms",
@@ -355,7 +305,8 @@ public final class OrderingConfigLoader {
         Range.between(1, 1000),
         Importance.LOW,
         "Attempts at fetching a DDL job before it counts as poison.");
-    duration(def, DDL_FETCH_BACKOFF, "1s", Duration.ZERO, "Pause between DDL fetch attempts.");
+    DurationValidator.define(
+        def, DDL_FETCH_BACKOFF, "1s", Duration.ZERO, "Pause between DDL fetch attempts.");
     def.define(
         POISON_POLICY,
         Type.STRING,
@@ -363,37 +314,17 @@ public final class OrderingConfigLoader {
         ConfigDef.CaseInsensitiveValidString.in("stop", "dead-letter"),
         Importance.MEDIUM,
         "A transaction that cannot be decoded: stop the stream, or divert it to dead-letter.");
-    NOT_APPLICABLE.forEach(
+    NOT_APPLICABLE_REASONS.forEach(
         (key, reason) ->
             def.define(
                 key, Type.STRING, "", Importance.LOW, "Original drainer key; ignored: " + reason));
     return def;
   }
 
-  private static void duration(
-      final ConfigDef def,
-      final String key,
-      final String dflt,
-      final Duration min,
-      final String doc) {
-    def.define(
-        key,
-        Type.STRING,
-        dflt,
-        DurationValidator.atLeast(min, ChronoUnit.SECONDS),
-        Importance.LOW,
-        doc + " Plain numbers are seconds; 500ms, 3s, 10m also work.");
-  }
-
   private static OrderingConfig read(final ConfigReader r) {
     final List<URI> pdUrls = PdSection.read(r);
     final List<URI> tsoUrls = r.getList(TSO_URLS).isEmpty() ? pdUrls : urls(r, TSO_URLS);
-    final int replicationFactor = r.getInt(REPLICATION_FACTOR);
-    final int minInsync = r.getInt(MIN_INSYNC_REPLICAS);
-    r.check(
-        replicationFactor == 0 || minInsync <= replicationFactor,
-        MIN_INSYNC_REPLICAS,
-        "must not exceed kafka.replication-factor (" + replicationFactor + ")");
+    final TopicReplication replication = ReplicationSection.read(r);
     final Map<String, String> streams = r.passThrough(STREAMS_PREFIX);
     streams.keySet().stream()
         .filter(OWN_STREAMS_PROPERTIES::containsKey)
@@ -426,8 +357,8 @@ public final class OrderingConfigLoader {
             KafkaSection.read(r),
             new OrderingConfig.Topics(
                 r.getInt(RAW_PARTITIONS),
-                (short) replicationFactor,
-                minInsync,
+                replication.factor(),
+                replication.minInsyncReplicas(),
                 r.getInt(MAX_MESSAGE_BYTES),
                 seconds(r, PRODUCE_TIMEOUT)),
             streams,
@@ -487,16 +418,6 @@ public final class OrderingConfigLoader {
       return new URI(text.trim());
     } catch (URISyntaxException e) {
       return URI.create(fallback); // reported by the validator
-    }
-  }
-
-  private static void validateAddr(final String name, final Object value) {
-    HostPort.parse(name, String.valueOf(value).trim());
-  }
-
-  private static void validatePdUrlsOrEmpty(final String name, final Object value) {
-    if (!((List<?>) value).isEmpty()) {
-      PdSection.validateUrls(name, value);
     }
   }
 

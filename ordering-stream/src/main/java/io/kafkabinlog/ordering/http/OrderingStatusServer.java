@@ -1,28 +1,18 @@
 package io.kafkabinlog.ordering.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import io.kafkabinlog.common.concurrent.DaemonThreads;
-import io.kafkabinlog.common.error.ErrorCode;
 import io.kafkabinlog.common.error.FatalBinlogException;
-import io.kafkabinlog.common.metrics.PrometheusText;
+import io.kafkabinlog.common.http.HttpReply;
+import io.kafkabinlog.common.http.StatusHttpServer;
 import io.kafkabinlog.common.net.HostPort;
 import io.kafkabinlog.common.tso.Tso;
 import io.kafkabinlog.ordering.metrics.OrderingStatus;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.Optional;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The ordering stream's HTTP API on {@code status-addr}, with the original drainer's {@code
@@ -41,9 +31,7 @@ import org.slf4j.LoggerFactory;
  * published or dropped. Unknown paths answer 404, a wrong method 405.
  */
 public final class OrderingStatusServer implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(OrderingStatusServer.class);
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String JSON_TYPE = "application/json; charset=utf-8";
 
   /**
    * What does not change while the stream runs.
@@ -63,8 +51,7 @@ public final class OrderingStatusServer implements AutoCloseable {
   private final Info info;
   private final Supplier<OrderingStatus> status;
   private final PrometheusRegistry metrics;
-  private final HttpServer server;
-  private final ExecutorService executor;
+  private final StatusHttpServer server;
 
   /**
    * Binds {@code addr} (port 0: any free port); {@link #start} serves.
@@ -79,91 +66,35 @@ public final class OrderingStatusServer implements AutoCloseable {
     this.info = Objects.requireNonNull(info, "info");
     this.status = Objects.requireNonNull(status, "status");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
-    try {
-      server = HttpServer.create(addr.toSocketAddress(), 64);
-    } catch (IOException e) {
-      throw new FatalBinlogException(
-          ErrorCode.CONFIG_INVALID,
-          "cannot bind the status API to status-addr " + addr + ": " + e.getMessage(),
-          e);
-    }
-    executor = Executors.newFixedThreadPool(2, DaemonThreads.named("ordering-status-http"));
-    server.setExecutor(executor);
-    server.createContext("/", this::handle);
+    this.server = new StatusHttpServer(addr, Optional.empty(), "ordering-status-http", this::route);
   }
 
   public OrderingStatusServer start() {
     server.start();
-    LOG.info("status API on http://{}:{}", server.getAddress().getHostString(), port());
     return this;
   }
 
   /** The bound port. */
   public int port() {
-    return server.getAddress().getPort();
+    return server.port();
   }
 
   @Override
   public void close() {
-    server.stop(0);
-    executor.shutdownNow();
+    server.close();
   }
 
-  private record Reply(int status, String contentType, byte[] body) {
-    static Reply json(final Object value) {
-      try {
-        return new Reply(200, JSON_TYPE, JSON.writeValueAsBytes(value));
-      } catch (JsonProcessingException e) {
-        throw new IllegalStateException("cannot serialise " + value.getClass(), e);
-      }
-    }
-
-    static Reply text(final int status, final String text) {
-      return new Reply(status, "text/plain; charset=utf-8", text.getBytes(StandardCharsets.UTF_8));
-    }
-  }
-
-  private void handle(final HttpExchange ex) throws IOException {
-    try (ex) {
-      Reply reply;
-      try {
-        reply = route(ex.getRequestMethod(), ex.getRequestURI().getPath(), ex);
-      } catch (RuntimeException e) {
-        LOG.error("{} {} failed", ex.getRequestMethod(), ex.getRequestURI(), e);
-        reply = Reply.text(500, "internal error: " + e.getMessage());
-      }
-      ex.getResponseHeaders().set("Content-Type", reply.contentType());
-      ex.sendResponseHeaders(reply.status(), reply.body().length == 0 ? -1 : reply.body().length);
-      if (reply.body().length > 0) {
-        try (OutputStream out = ex.getResponseBody()) {
-          out.write(reply.body());
-        }
-      }
-    }
-  }
-
-  private Reply route(final String method, final String path, final HttpExchange ex) {
+  private HttpReply route(final String method, final String path) {
     final String p =
         path.endsWith("/") && path.length() > 1 ? path.substring(0, path.length() - 1) : path;
     return switch (p) {
-      case "/status" -> onlyGet(method, ex, () -> Reply.json(statusJson(status.get())));
-      case "/commit_ts" -> onlyGet(method, ex, () -> Reply.json(commitTs(status.get())));
-      case "/metrics" ->
-          onlyGet(
-              method,
-              ex,
-              () -> new Reply(200, PrometheusText.CONTENT_TYPE, PrometheusText.scrape(metrics)));
-      default -> Reply.text(404, "404 page not found: " + path);
+      case "/status" ->
+          HttpReply.only("GET", method, () -> HttpReply.json(statusJson(status.get())));
+      case "/commit_ts" ->
+          HttpReply.only("GET", method, () -> HttpReply.json(commitTs(status.get())));
+      case "/metrics" -> HttpReply.only("GET", method, () -> HttpReply.metrics(metrics));
+      default -> HttpReply.notFound(path);
     };
-  }
-
-  private static Reply onlyGet(
-      final String method, final HttpExchange ex, final Supplier<Reply> handler) {
-    if (!"GET".equals(method)) {
-      ex.getResponseHeaders().set("Allow", "GET");
-      return Reply.text(405, "method " + method + " not allowed; use GET");
-    }
-    return handler.get();
   }
 
   private static ObjectNode commitTs(final OrderingStatus s) {

@@ -3,8 +3,11 @@ package io.kafkabinlog.pump.config;
 import io.kafkabinlog.common.config.ConfigReader;
 import io.kafkabinlog.common.config.DurationValidator;
 import io.kafkabinlog.common.config.KafkaSection;
+import io.kafkabinlog.common.config.OriginalKeys;
 import io.kafkabinlog.common.config.PdSection;
+import io.kafkabinlog.common.config.ReplicationSection;
 import io.kafkabinlog.common.config.Settings;
+import io.kafkabinlog.common.kafka.TopicReplication;
 import io.kafkabinlog.common.net.HostPort;
 import io.kafkabinlog.common.registry.RegistryKeys;
 import java.net.URI;
@@ -12,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,8 +24,6 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Reads and validates {@link PumpConfig} from {@code pump.toml} ({@code --config}), {@code PUMP_*}
@@ -52,8 +52,6 @@ import org.slf4j.LoggerFactory;
  * </ul>
  */
 public final class PumpConfigLoader {
-  private static final Logger LOG = LoggerFactory.getLogger(PumpConfigLoader.class);
-
   public static final String ENV_PREFIX = "PUMP_";
   static final String COMPONENT = "pump";
 
@@ -83,8 +81,8 @@ public final class PumpConfigLoader {
   public static final String SSL_KEY = "security.ssl-key";
   public static final String CERT_ALLOWED_CN = "security.cert-allowed-cn";
   public static final String RAW_PARTITIONS = "kafka.raw-partitions";
-  public static final String REPLICATION_FACTOR = "kafka.replication-factor";
-  public static final String MIN_INSYNC_REPLICAS = "kafka.min-insync-replicas";
+  public static final String REPLICATION_FACTOR = ReplicationSection.REPLICATION_FACTOR;
+  public static final String MIN_INSYNC_REPLICAS = ReplicationSection.MIN_INSYNC_REPLICAS;
   public static final String MAX_MESSAGE_BYTES = "kafka.max-message-bytes";
   public static final String PRODUCE_TIMEOUT = "kafka.produce-timeout";
   public static final String ORDERING_GROUP = "kafka.ordering-group";
@@ -102,14 +100,19 @@ public final class PumpConfigLoader {
   private static final Map<String, String> RENAMED =
       Map.of("fake-binlog-interval", GEN_BINLOG_INTERVAL, "L", LOG_LEVEL);
 
-  /** Keys of the original that have no effect here, with the reason. */
-  private static final Map<String, String> NOT_APPLICABLE =
-      Map.of(
-          GC, "binlogs live in Kafka; retention is the raw topic's retention.ms",
-          LOG_FILE, "logs go to stderr; redirect them or let the supervisor collect them",
-          LOG_LEVEL, "the level comes from the LOG_LEVEL environment variable at start-up",
-          METRICS_ADDR, "no push gateway; Prometheus scrapes GET /metrics on status-addr",
-          METRICS_INTERVAL, "no push gateway; Prometheus scrapes GET /metrics on status-addr");
+  /** The original's keys: renamed ones, and those that have no effect here, with the reason. */
+  private static final OriginalKeys ORIGINAL_KEYS =
+      new OriginalKeys(
+          RENAMED,
+          "does not apply and is ignored",
+          Map.of(
+              GC, "binlogs live in Kafka; retention is the raw topic's retention.ms",
+              LOG_FILE, "logs go to stderr; redirect them or let the supervisor collect them",
+              LOG_LEVEL, "the level comes from the LOG_LEVEL environment variable at start-up",
+              METRICS_ADDR, "no push gateway; Prometheus scrapes GET /metrics on status-addr",
+              METRICS_INTERVAL, "no push gateway; Prometheus scrapes GET /metrics on status-addr"),
+          STORAGE_PREFIX,
+          "it configured the original's local storage, and binlogs live in Kafka here");
 
   private PumpConfigLoader() {}
 
@@ -125,51 +128,13 @@ public final class PumpConfigLoader {
    *     its key and where the value came from
    */
   public static PumpConfig from(final Settings settings) {
-    final Settings renamed = renamed(settings);
-    notApplicable(renamed).forEach(w -> LOG.warn("{}", w));
-    return read(new ConfigReader(COMPONENT, definition(), renamed, passThrough()));
+    return read(
+        new ConfigReader(COMPONENT, definition(), ORIGINAL_KEYS.adopt(settings), passThrough()));
   }
 
   /** The warnings {@link #from} logs: one per accepted key that has no effect. */
   public static List<String> warnings(final Settings settings) {
-    return notApplicable(renamed(settings));
-  }
-
-  private static List<String> notApplicable(final Settings renamed) {
-    final List<String> warnings = new ArrayList<>();
-    final List<String> storageKeys = new ArrayList<>();
-    renamed
-        .values()
-        .forEach(
-            (key, value) -> {
-              final String reason = NOT_APPLICABLE.get(key);
-              if (key.startsWith(STORAGE_PREFIX)) {
-                storageKeys.add(key);
-              } else if (reason != null && !String.valueOf(value).isBlank()) {
-                warnings.add(
-                    "config key '"
-                        + key
-                        + "'"
-                        + origin(renamed, key)
-                        + " does not apply and is ignored: "
-                        + reason);
-              }
-            });
-    if (!storageKeys.isEmpty()) {
-      // One line for the whole table: an original pump.toml has a dozen of these.
-      warnings.add(
-          "config table [storage]"
-              + origin(renamed, storageKeys.get(0))
-              + " does not apply and is ignored: it configured the original's local storage,"
-              + " and binlogs live in Kafka here (keys: "
-              + String.join(", ", storageKeys)
-              + ")");
-    }
-    return List.copyOf(warnings);
-  }
-
-  private static String origin(final Settings settings, final String key) {
-    return settings.origin(key).map(o -> " (" + o + ")").orElse("");
+    return ORIGINAL_KEYS.warnings(settings);
   }
 
   /** The pump's keys, for {@code --help} and for the reader. */
@@ -181,21 +146,21 @@ public final class PumpConfigLoader {
         ADDR,
         Type.STRING,
         DEFAULT_ADDR,
-        PumpConfigLoader::validateAddr,
+        HostPort::validate,
         Importance.HIGH,
         "gRPC listen address (host:port). 0.0.0.0 listens on every interface.");
     def.define(
         ADVERTISE_ADDR,
         Type.STRING,
         "",
-        PumpConfigLoader::validateAddrOrEmpty,
+        HostPort::validateOrBlank,
         Importance.HIGH,
         "Address published in etcd that TiDB dials; empty: addr. Never a wildcard host.");
     def.define(
         STATUS_ADDR,
         Type.STRING,
         "",
-        PumpConfigLoader::validateAddrOrEmpty,
+        HostPort::validateOrBlank,
         Importance.MEDIUM,
         "Status HTTP API (/status, /state, /drainers, /metrics); empty: addr's host, port + 1.");
     def.define(
@@ -209,7 +174,7 @@ public final class PumpConfigLoader {
         TSO_URLS,
         Type.LIST,
         "",
-        PumpConfigLoader::validateUrlsOrEmpty,
+        PdSection::validateUrlsOrEmpty,
         Importance.MEDIUM,
         "PD endpoints serving TSOs (gRPC); empty: pd-urls (PD serves both).");
     def.define(
@@ -226,27 +191,29 @@ public final class PumpConfigLoader {
         PumpConfigLoader::validateNodeId,
         Importance.MEDIUM,
         "Node id; empty: the one in <data-dir>/.node, else hostname:port.");
-    duration(def, HEARTBEAT_INTERVAL, "2", Duration.ofMillis(1), "Registry heartbeat interval.");
-    duration(
+    DurationValidator.define(
+        def, HEARTBEAT_INTERVAL, "2", Duration.ofMillis(1), "Registry heartbeat interval.");
+    DurationValidator.define(
         def,
         GEN_BINLOG_INTERVAL,
         "3",
         Duration.ofMillis(1),
         "Write a fake binlog (watermark) when nothing was written for this long.");
-    duration(
+    DurationValidator.define(
         def,
         CONTROL_HEARTBEAT_INTERVAL,
         "100ms",
         Duration.ofMillis(1),
         "Interval of heartbeats on the control topic.");
-    duration(
+    DurationValidator.define(
         def,
         LIVENESS_TTL,
         "6s",
         Duration.ofSeconds(1),
         "TTL of the lease behind the liveness key (etcd counts whole seconds).");
-    duration(def, CLOSE_TIMEOUT, "10m", Duration.ofMillis(1), "Bound of each wait while closing.");
-    duration(
+    DurationValidator.define(
+        def, CLOSE_TIMEOUT, "10m", Duration.ofMillis(1), "Bound of each wait while closing.");
+    DurationValidator.define(
         def,
         PAUSE_DRAIN_TIMEOUT,
         "5s",
@@ -307,20 +274,7 @@ public final class PumpConfigLoader {
         Range.between(1, 100_000),
         Importance.MEDIUM,
         "Partitions of the raw topic when the pump creates it: the most pumps there can be.");
-    def.define(
-        REPLICATION_FACTOR,
-        Type.INT,
-        0,
-        Range.between(0, Short.MAX_VALUE),
-        Importance.MEDIUM,
-        "Replication factor of topics the pump creates; 0: min(3, brokers).");
-    def.define(
-        MIN_INSYNC_REPLICAS,
-        Type.INT,
-        0,
-        Range.atLeast(0),
-        Importance.MEDIUM,
-        "min.insync.replicas of topics the pump creates; 0: min(2, replication factor).");
+    ReplicationSection.define(def, "topics the pump creates");
     def.define(
         MAX_MESSAGE_BYTES,
         Type.INT,
@@ -328,7 +282,7 @@ public final class PumpConfigLoader {
         Range.atLeast(MIN_MAX_MESSAGE_BYTES),
         Importance.LOW,
         "max.message.bytes of topics the pump creates; larger binlogs are written as chunks.");
-    duration(
+    DurationValidator.define(
         def,
         PRODUCE_TIMEOUT,
         "30s",
@@ -347,29 +301,6 @@ public final class PumpConfigLoader {
     return Set.of(KafkaSection.CLIENT_PREFIX, STORAGE_PREFIX);
   }
 
-  private static Settings renamed(final Settings settings) {
-    Settings out = settings;
-    for (final Map.Entry<String, String> rename : RENAMED.entrySet()) {
-      out = out.withRenamedKey(rename.getKey(), rename.getValue());
-    }
-    return out;
-  }
-
-  private static void duration(
-      final ConfigDef def,
-      final String key,
-      final String dflt,
-      final Duration min,
-      final String doc) {
-    def.define(
-        key,
-        Type.STRING,
-        dflt,
-        DurationValidator.atLeast(min, ChronoUnit.SECONDS),
-        Importance.LOW,
-        doc + " Plain numbers are seconds; 500ms, 3s, 10m also work.");
-  }
-
   private static PumpConfig read(final ConfigReader r) {
     final HostPort addr = address(r, ADDR).orElse(HostPort.parse(ADDR, DEFAULT_ADDR));
     final HostPort advertiseAddr = advertiseAddr(r, addr);
@@ -386,12 +317,7 @@ public final class PumpConfigLoader {
               + genBinlog
               + "): heartbeats carry the watermark between fake binlogs");
     }
-    final int replicationFactor = r.getInt(REPLICATION_FACTOR);
-    final int minInsync = r.getInt(MIN_INSYNC_REPLICAS);
-    r.check(
-        replicationFactor == 0 || minInsync <= replicationFactor,
-        MIN_INSYNC_REPLICAS,
-        "must not exceed kafka.replication-factor (" + replicationFactor + ")");
+    final TopicReplication replication = ReplicationSection.read(r);
     final PumpConfig.Security security = security(r);
     final PumpConfig config =
         new PumpConfig(
@@ -415,8 +341,8 @@ public final class PumpConfigLoader {
             KafkaSection.read(r),
             new PumpConfig.Topics(
                 r.getInt(RAW_PARTITIONS),
-                (short) replicationFactor,
-                minInsync,
+                replication.factor(),
+                replication.minInsyncReplicas(),
                 r.getInt(MAX_MESSAGE_BYTES),
                 r.getDuration(PRODUCE_TIMEOUT, ChronoUnit.SECONDS),
                 optional(r.getString(ORDERING_GROUP))));
@@ -526,23 +452,6 @@ public final class PumpConfigLoader {
 
   private static Optional<String> optional(final String text) {
     return text == null || text.isBlank() ? Optional.empty() : Optional.of(text.trim());
-  }
-
-  private static void validateAddr(final String name, final Object value) {
-    HostPort.parse(name, String.valueOf(value).trim());
-  }
-
-  private static void validateAddrOrEmpty(final String name, final Object value) {
-    final String text = String.valueOf(value);
-    if (!text.isBlank()) {
-      HostPort.parse(name, text.trim());
-    }
-  }
-
-  private static void validateUrlsOrEmpty(final String name, final Object value) {
-    if (!((List<?>) value).isEmpty()) {
-      PdSection.validateUrls(name, value);
-    }
   }
 
   private static void validateRegistryRoot(final String name, final Object value) {

@@ -1,29 +1,17 @@
 package io.kafkabinlog.pump.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
-import io.kafkabinlog.common.concurrent.DaemonThreads;
-import io.kafkabinlog.common.error.ErrorCode;
 import io.kafkabinlog.common.error.FatalBinlogException;
-import io.kafkabinlog.common.metrics.PrometheusText;
+import io.kafkabinlog.common.http.HttpReply;
+import io.kafkabinlog.common.http.StatusHttpServer;
 import io.kafkabinlog.common.net.HostPort;
 import io.kafkabinlog.common.registry.NodeStatus;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +36,6 @@ import org.slf4j.LoggerFactory;
 public final class PumpStatusServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PumpStatusServer.class);
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String JSON_TYPE = "application/json; charset=utf-8";
 
   /** The original's error code in the {@code {"message","code","data"}} envelope. */
   static final int ERROR_CODE = 3;
@@ -56,9 +43,7 @@ public final class PumpStatusServer implements AutoCloseable {
   private final StatusSource source;
   private final LifecycleActions actions;
   private final PrometheusRegistry metrics;
-  private final HttpServer server;
-  private final ExecutorService executor;
-  private final boolean https;
+  private final StatusHttpServer server;
 
   /**
    * Binds {@code addr} (port 0: any free port); {@link #start} serves.
@@ -74,114 +59,42 @@ public final class PumpStatusServer implements AutoCloseable {
     this.source = Objects.requireNonNull(source, "source");
     this.actions = Objects.requireNonNull(actions, "actions");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
-    this.https = tls.isPresent();
-    try {
-      if (tls.isPresent()) {
-        final HttpsServer secure = HttpsServer.create(addr.toSocketAddress(), 64);
-        secure.setHttpsConfigurator(new HttpsConfigurator(tls.get()));
-        server = secure;
-      } else {
-        server = HttpServer.create(addr.toSocketAddress(), 64);
-      }
-    } catch (IOException e) {
-      throw new FatalBinlogException(
-          ErrorCode.CONFIG_INVALID,
-          "cannot bind the status API to status-addr " + addr + ": " + e.getMessage(),
-          e);
-    }
-    executor = Executors.newFixedThreadPool(2, DaemonThreads.named("pump-status-http"));
-    server.setExecutor(executor);
-    server.createContext("/", this::handle);
+    this.server = new StatusHttpServer(addr, tls, "pump-status-http", this::route);
   }
 
   public PumpStatusServer start() {
     server.start();
-    LOG.info(
-        "status API on {}://{}:{}",
-        https ? "https" : "http",
-        server.getAddress().getHostString(),
-        port());
     return this;
   }
 
   /** The bound port. */
   public int port() {
-    return server.getAddress().getPort();
+    return server.port();
   }
 
   @Override
   public void close() {
-    server.stop(0);
-    executor.shutdownNow();
+    server.close();
   }
 
-  private record Reply(int status, String contentType, byte[] body) {
-    static Reply json(final Object value) {
-      try {
-        return new Reply(200, JSON_TYPE, JSON.writeValueAsBytes(value));
-      } catch (JsonProcessingException e) {
-        throw new IllegalStateException("cannot serialise " + value.getClass(), e);
-      }
-    }
-
-    static Reply text(final int status, final String text) {
-      return new Reply(status, "text/plain; charset=utf-8", text.getBytes(StandardCharsets.UTF_8));
-    }
-  }
-
-  private void handle(final HttpExchange ex) throws IOException {
-    try (ex) {
-      Reply reply;
-      try {
-        reply = route(ex.getRequestMethod(), ex.getRequestURI().getPath(), ex);
-      } catch (RuntimeException e) {
-        LOG.error("{} {} failed", ex.getRequestMethod(), ex.getRequestURI(), e);
-        reply = Reply.text(500, "internal error: " + e.getMessage());
-      }
-      ex.getResponseHeaders().set("Content-Type", reply.contentType());
-      ex.sendResponseHeaders(reply.status(), reply.body().length == 0 ? -1 : reply.body().length);
-      if (reply.body().length > 0) {
-        try (OutputStream out = ex.getResponseBody()) {
-          out.write(reply.body());
-        }
-      }
-    }
-  }
-
-  private Reply route(final String method, final String path, final HttpExchange ex) {
+  private HttpReply route(final String method, final String path) {
     final List<String> p = Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).toList();
     if (p.size() == 1 && p.get(0).equals("status")) {
-      return only("GET", method, ex, this::status);
+      return HttpReply.only("GET", method, this::status);
     }
     if (p.size() == 1 && p.get(0).equals("drainers")) {
-      return only("GET", method, ex, this::drainers);
+      return HttpReply.only("GET", method, this::drainers);
     }
     if (p.size() == 1 && p.get(0).equals("metrics")) {
-      return only(
-          "GET",
-          method,
-          ex,
-          () -> new Reply(200, PrometheusText.CONTENT_TYPE, PrometheusText.scrape(metrics)));
+      return HttpReply.only("GET", method, () -> HttpReply.metrics(metrics));
     }
     if (p.size() == 3 && p.get(0).equals("state")) {
-      return only("PUT", method, ex, () -> applyAction(p.get(1), p.get(2)));
+      return HttpReply.only("PUT", method, () -> applyAction(p.get(1), p.get(2)));
     }
-    return Reply.text(404, "404 page not found: " + path);
+    return HttpReply.notFound(path);
   }
 
-  private static Reply only(
-      final String allowed,
-      final String method,
-      final HttpExchange ex,
-      final Supplier<Reply> handler) {
-    if (!allowed.equals(method)) {
-      ex.getResponseHeaders().set("Allow", allowed);
-      return Reply.text(405, "method " + method + " not allowed; use " + allowed);
-    }
-    return handler.get();
-  }
-
-  private Reply status() {
+  private HttpReply status() {
     final ObjectNode root = JSON.createObjectNode();
     final ObjectNode nodes = root.putObject("status");
     final StringBuilder errors = new StringBuilder();
@@ -203,7 +116,7 @@ public final class PumpStatusServer implements AutoCloseable {
     root.putObject("Checkpoint").put("suffix", 0).put("offset", 0);
     root.put("ErrMsg", errors.toString());
     root.set("pump", details(source.details()));
-    return Reply.json(root);
+    return HttpReply.json(root);
   }
 
   private static ObjectNode details(final PumpStatusDetails d) {
@@ -228,18 +141,18 @@ public final class PumpStatusServer implements AutoCloseable {
     return JSON.createObjectNode().put("ok", h.ok()).put("error", h.error());
   }
 
-  private Reply drainers() {
+  private HttpReply drainers() {
     final List<NodeStatus> drainers;
     try {
       drainers = source.drainers();
     } catch (RuntimeException e) {
       LOG.warn("GET /drainers: cannot list drainers: {}", e.getMessage());
-      return Reply.text(503, "cannot list drainers: " + e.getMessage());
+      return HttpReply.text(503, "cannot list drainers: " + e.getMessage());
     }
-    return Reply.json(drainers);
+    return HttpReply.json(drainers);
   }
 
-  private Reply applyAction(final String nodeId, final String action) {
+  private HttpReply applyAction(final String nodeId, final String action) {
     final String self = source.nodeId();
     if (!self.equals(nodeId)) {
       return envelope("invalid nodeID " + nodeId + ", this pump's nodeID is " + self, ERROR_CODE);
@@ -260,11 +173,11 @@ public final class PumpStatusServer implements AutoCloseable {
   }
 
   /** The original's {@code {"message","code","data"}} reply, always HTTP 200. */
-  private static Reply envelope(final String message, final int code) {
+  private static HttpReply envelope(final String message, final int code) {
     final ObjectNode node = JSON.createObjectNode();
     node.put("message", message);
     node.put("code", code);
     node.putNull("data");
-    return Reply.json(node);
+    return HttpReply.json(node);
   }
 }

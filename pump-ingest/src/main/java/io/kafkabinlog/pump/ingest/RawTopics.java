@@ -1,28 +1,24 @@
 package io.kafkabinlog.pump.ingest;
 
-import io.kafkabinlog.common.error.BoundedWait;
 import io.kafkabinlog.common.error.ErrorCode;
 import io.kafkabinlog.common.error.FatalBinlogException;
 import io.kafkabinlog.common.error.RetriableBinlogException;
+import io.kafkabinlog.common.kafka.TopicAdmin;
 import io.kafkabinlog.common.kafka.TopicNames;
+import io.kafkabinlog.common.kafka.TopicReplication;
 import io.kafkabinlog.pump.config.PumpConfig;
 import io.kafkabinlog.schemas.raw.RawRecords;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
-import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.KafkaFuture;
-import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,12 +60,10 @@ public final class RawTopics {
       int maxRequestSize,
       int chunkBytes) {}
 
-  private final Admin admin;
-  private final Duration timeout;
+  private final TopicAdmin admin;
 
   public RawTopics(final Admin admin, final Duration timeout) {
-    this.admin = Objects.requireNonNull(admin, "admin");
-    this.timeout = Objects.requireNonNull(timeout, "timeout");
+    this.admin = new TopicAdmin(admin, timeout, "[kafka] bootstrap-servers");
   }
 
   /**
@@ -85,21 +79,16 @@ public final class RawTopics {
       final Map<String, String> clientProperties) {
     final String raw = names.raw();
     final String control = names.control();
-    final int brokers = await(admin.describeCluster().nodes(), "describe the cluster").size();
-    final short replication =
-        topics.replicationFactor() > 0
-            ? topics.replicationFactor()
-            : (short) Math.max(1, Math.min(3, brokers));
-    final int minInsync =
-        topics.minInsyncReplicas() > 0 ? topics.minInsyncReplicas() : Math.min(2, replication);
-    final Map<String, String> common =
-        Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(minInsync));
+    final TopicReplication replication =
+        admin.resolve(new TopicReplication(topics.replicationFactor(), topics.minInsyncReplicas()));
+    final Map<String, String> common = replication.topicConfigs();
     final Map<String, String> rawConfig = new HashMap<>(common);
     rawConfig.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(topics.maxMessageBytes()));
-    createIfAbsent(new NewTopic(raw, topics.rawPartitions(), replication).configs(rawConfig));
-    createIfAbsent(new NewTopic(control, 1, replication).configs(common));
+    admin.createIfAbsent(
+        new NewTopic(raw, topics.rawPartitions(), replication.factor()).configs(rawConfig));
+    admin.createIfAbsent(new NewTopic(control, 1, replication.factor()).configs(common));
 
-    final Map<String, TopicDescription> described = describe(List.of(raw, control));
+    final Map<String, TopicDescription> described = admin.describe(List.of(raw, control));
     final int controlPartitions = described.get(control).partitions().size();
     if (controlPartitions != 1) {
       throw new FatalBinlogException(
@@ -112,11 +101,8 @@ public final class RawTopics {
     }
     final int rawPartitions = described.get(raw).partitions().size();
 
-    final ConfigResource rawResource = new ConfigResource(ConfigResource.Type.TOPIC, raw);
-    final Config effective =
-        await(admin.describeConfigs(List.of(rawResource)).all(), "describe raw topic configs")
-            .get(rawResource);
-    final String cleanup = value(effective, TopicConfig.CLEANUP_POLICY_CONFIG, "delete");
+    final Config effective = admin.configs(List.of(raw)).get(raw);
+    final String cleanup = TopicAdmin.value(effective, TopicConfig.CLEANUP_POLICY_CONFIG, "delete");
     if (cleanup.contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
       throw new FatalBinlogException(
           ErrorCode.CONFIG_INVALID,
@@ -129,7 +115,7 @@ public final class RawTopics {
     }
     final int topicMax =
         Integer.parseInt(
-            value(
+            TopicAdmin.value(
                 effective,
                 TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
                 Integer.toString(topics.maxMessageBytes())));
@@ -157,54 +143,5 @@ public final class RawTopics {
   /** The largest record value: the smaller limit minus the record's own overhead. */
   public static int chunkBytes(final int topicMaxMessageBytes, final int maxRequestSize) {
     return Math.min(topicMaxMessageBytes, maxRequestSize) - RawRecords.RECORD_OVERHEAD_BOUND;
-  }
-
-  private void createIfAbsent(final NewTopic topic) {
-    try {
-      await(admin.createTopics(List.of(topic)).all(), "create topic " + topic.name());
-      LOG.info(
-          "created topic {} ({} partitions, replication {}, {})",
-          topic.name(),
-          topic.numPartitions(),
-          topic.replicationFactor(),
-          topic.configs());
-    } catch (RetriableBinlogException e) {
-      if (!(e.getCause() instanceof TopicExistsException)) {
-        throw e;
-      }
-    }
-  }
-
-  /** Describes topics just created, waiting for their metadata to reach the broker answering. */
-  private Map<String, TopicDescription> describe(final List<String> topicNames) {
-    final String what = "describe topics " + topicNames;
-    final long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      try {
-        return await(admin.describeTopics(topicNames).allTopicNames(), what);
-      } catch (RetriableBinlogException e) {
-        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
-            || System.nanoTime() > deadline) {
-          throw e;
-        }
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new RetriableBinlogException(
-            ErrorCode.SHUTTING_DOWN, "interrupted while waiting for Kafka to " + what, e);
-      }
-    }
-  }
-
-  private static String value(final Config config, final String name, final String fallback) {
-    final ConfigEntry entry = config == null ? null : config.get(name);
-    return entry == null || entry.value() == null ? fallback : entry.value();
-  }
-
-  private <T> T await(final KafkaFuture<T> future, final String what) {
-    return BoundedWait.await(
-        future, timeout, ErrorCode.KAFKA_UNAVAILABLE, "Kafka", what, "[kafka] bootstrap-servers");
   }
 }

@@ -10,7 +10,9 @@ import io.kafkabinlog.common.error.Causes;
 import io.kafkabinlog.common.error.ErrorCode;
 import io.kafkabinlog.common.error.FatalBinlogException;
 import io.kafkabinlog.common.error.RetriableBinlogException;
+import io.kafkabinlog.common.kafka.TopicAdmin;
 import io.kafkabinlog.common.kafka.TopicNames;
+import io.kafkabinlog.common.lifecycle.OpenedResources;
 import io.kafkabinlog.common.net.HostPort;
 import io.kafkabinlog.common.pd.PdTimestampOracle;
 import io.kafkabinlog.common.registry.EtcdNodeRegistry;
@@ -90,7 +92,7 @@ public final class PumpNode implements LifecycleActions, AutoCloseable {
   private static final Duration ADMIN_CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
   private final PumpConfig config;
-  private final Resources resources = new Resources();
+  private final OpenedResources resources = new OpenedResources();
   private final PumpState state = new PumpState();
   private final CountDownLatch exited = new CountDownLatch(1);
   private final ExecutorService lifecycle =
@@ -308,19 +310,8 @@ public final class PumpNode implements LifecycleActions, AutoCloseable {
       return new RawTopics(admin, KAFKA_ADMIN_TIMEOUT)
           .ensure(topicNames, config.topics(), config.kafka().clientProperties());
     } catch (RetriableBinlogException e) {
-      if (e.code() != ErrorCode.KAFKA_UNAVAILABLE) {
-        throw e;
-      }
-      throw new RetriableBinlogException(
-          ErrorCode.KAFKA_UNAVAILABLE,
-          "Kafka at kafka.bootstrap-servers="
-              + config.kafka().bootstrapServersString()
-              + " did not answer within "
-              + KAFKA_ADMIN_TIMEOUT.toSeconds()
-              + " s; check the brokers and the setting ("
-              + e.getMessage()
-              + ")",
-          e);
+      throw TopicAdmin.namingBrokers(
+          e, config.kafka().bootstrapServersString(), KAFKA_ADMIN_TIMEOUT);
     }
   }
 

@@ -1,0 +1,96 @@
+package io.kafkabinlog.common.config;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How the keys of the original component's config file (TiDB binlog's pump.toml, drainer.toml) are
+ * taken, so that an original file loads and its user learns what changed: renamed keys move to
+ * their new names, and keys accepted without effect get a warning each.
+ *
+ * @param renamed old key -> new key
+ * @param verdict what each warning says of an ignored key, e.g. {@code "does not apply and is
+ *     ignored"}
+ * @param ignored ignored key -> why it has no effect; a key set to a blank value gets no warning
+ * @param ignoredTable prefix of a whole table that is ignored, ending in a dot (e.g. {@code
+ *     "storage."}), warned of in one line naming its keys
+ * @param tableReason why that table has no effect
+ */
+public record OriginalKeys(
+    Map<String, String> renamed,
+    String verdict,
+    Map<String, String> ignored,
+    String ignoredTable,
+    String tableReason) {
+  private static final Logger LOG = LoggerFactory.getLogger(OriginalKeys.class);
+
+  public OriginalKeys {
+    renamed = Map.copyOf(renamed);
+    Objects.requireNonNull(verdict, "verdict");
+    ignored = Map.copyOf(ignored);
+    if (!ignoredTable.endsWith(".")) {
+      throw new IllegalArgumentException("a table prefix ends in a dot: " + ignoredTable);
+    }
+    Objects.requireNonNull(tableReason, "tableReason");
+  }
+
+  /** {@code settings} with the renamed keys moved, after logging a warning per ignored key. */
+  public Settings adopt(final Settings settings) {
+    final Settings adopted = settings.withRenamedKeys(renamed);
+    ignoredKeyWarnings(adopted).forEach(w -> LOG.warn("{}", w));
+    return adopted;
+  }
+
+  /** The warnings {@link #adopt} logs: one per ignored key set, one for the ignored table. */
+  public List<String> warnings(final Settings settings) {
+    return ignoredKeyWarnings(settings.withRenamedKeys(renamed));
+  }
+
+  private List<String> ignoredKeyWarnings(final Settings settings) {
+    final List<String> warnings = new ArrayList<>();
+    final List<String> tableKeys = new ArrayList<>();
+    settings
+        .values()
+        .forEach(
+            (key, value) -> {
+              final String reason = ignored.get(key);
+              if (key.startsWith(ignoredTable)) {
+                tableKeys.add(key);
+              } else if (reason != null && !String.valueOf(value).isBlank()) {
+                warnings.add(
+                    "config key '"
+                        + key
+                        + "'"
+                        + origin(settings, key)
+                        + " "
+                        + verdict
+                        + ": "
+                        + reason);
+              }
+            });
+    if (!tableKeys.isEmpty()) {
+      // One line for the whole table: an original file has a dozen of these.
+      warnings.add(
+          "config table ["
+              + ignoredTable.substring(0, ignoredTable.length() - 1)
+              + "]"
+              + origin(settings, tableKeys.get(0))
+              + " "
+              + verdict
+              + ": "
+              + tableReason
+              + " (keys: "
+              + String.join(", ", tableKeys)
+              + ")");
+    }
+    return List.copyOf(warnings);
+  }
+
+  private static String origin(final Settings settings, final String key) {
+    return settings.origin(key).map(o -> " (" + o + ")").orElse("");
+  }
+}
