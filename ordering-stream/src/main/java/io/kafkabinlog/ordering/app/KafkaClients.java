@@ -25,6 +25,17 @@ final class KafkaClients {
    */
   static final long MAX_TASK_IDLE_MS = 20;
 
+  /**
+   * Bound of one Kafka transaction of the stream. A committed transaction is handed from stage 1 to
+   * the merge topic, and from stage 2 through stage 3 to the outputs, within single process calls,
+   * so the largest upstream transaction has to fit in one Kafka transaction: 1 GiB took about a
+   * minute here, against Streams' default of 10 s. Kept below the broker's default maximum
+   * (transaction.max.timeout.ms, 15 min). A stream killed and restarted on the same state directory
+   * fences its old transaction at once (same transactional id); on a new one, read_committed
+   * consumers of its outputs wait up to this long for the dead transaction to expire.
+   */
+  static final int TRANSACTION_TIMEOUT_MS = 300_000;
+
   private KafkaClients() {}
 
   /**
@@ -83,6 +94,9 @@ final class KafkaClients {
         StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
         layout.maxMessageBytes());
     props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, MAX_TASK_IDLE_MS);
+    props.put(
+        StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG),
+        TRANSACTION_TIMEOUT_MS);
     props.putAll(config.streamsProperties());
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServersString());

@@ -39,6 +39,9 @@ public final class PendingPrewriteResolver {
   private final Clock clock;
   private final int batch;
 
+  /** start_ts -> wall-clock ms of the resolutions this resolver wrote recently. */
+  private final java.util.Map<Long, Long> written = new java.util.HashMap<>();
+
   public PendingPrewriteResolver(
       final PendingView pending,
       final TxnStatusResolver status,
@@ -75,14 +78,21 @@ public final class PendingPrewriteResolver {
    * write ({@code KAFKA_UNAVAILABLE}) is thrown to the caller, and so is a commit_ts not above the
    * start_ts ({@code MALFORMED_INPUT}, nothing written).
    */
-  public int resolveDue() {
+  public synchronized int resolveDue() {
     final long dueMillis = clock.millis() - resolveAfter.toMillis();
     if (dueMillis < 0) {
       return 0;
     }
     final List<PendingPrewrite> due = pending.pendingUpTo(Tso.compose(dueMillis, 0), batch);
-    int written = 0;
+    final long now = clock.millis();
+    // A resolution written but not yet read by stage 1 (busy, e.g. with a huge transaction) is not
+    // written again on every pass; after another resolve-after it is, in case it was lost.
+    written.values().removeIf(at -> at <= now - resolveAfter.toMillis());
+    int count = 0;
     for (final PendingPrewrite prewrite : due) {
+      if (written.containsKey(prewrite.startTs())) {
+        continue;
+      }
       final TxnStatus answer;
       try {
         answer = status.resolve(prewrite.startTs(), prewrite.primaryKey());
@@ -92,10 +102,10 @@ public final class PendingPrewriteResolver {
         }
         LOG.warn(
             "resolving pending prewrites stopped after {} of {}: {}",
-            written,
+            count,
             due.size(),
             e.getMessage());
-        return written;
+        return count;
       }
       final long commitTs;
       if (answer instanceof TxnStatus.Committed committed) {
@@ -116,7 +126,8 @@ public final class PendingPrewriteResolver {
         continue;
       }
       writer.write(prewrite.partition(), prewrite.startTs(), commitTs);
-      written++;
+      written.put(prewrite.startTs(), now);
+      count++;
       LOG.info(
           "resolved pending prewrite start_ts {} of partition {}: {}",
           prewrite.startTs(),
@@ -124,6 +135,6 @@ public final class PendingPrewriteResolver {
           commitTs == 0 ? "rolled back" : "committed at " + commitTs);
       observer.resolution(prewrite.partition(), prewrite.startTs(), commitTs);
     }
-    return written;
+    return count;
   }
 }

@@ -40,7 +40,8 @@ class OrderingLargeTransactionIT {
           stack.startOrdering(
               dir.resolve("state"), Duration.ofSeconds(30), "-Xmx2g", "-Xlog:gc:file=" + gcLog);
       final long started = System.nanoTime();
-      try (JvmProcess sim = stack.runSim("large", Duration.ofSeconds(600), "--size=" + SIZE)) {
+      try (JvmProcess sim =
+          stack.runSim("-Xmx2g", "large", Duration.ofSeconds(600), "--size=" + SIZE)) {
         assertThat(sim.waitFor(Duration.ofMinutes(10))).isZero();
       }
       final List<TxnOutcome> outcomes = TxnOutcomeLog.readAll(stack.simDataDir());

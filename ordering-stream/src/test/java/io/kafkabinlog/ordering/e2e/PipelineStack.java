@@ -177,6 +177,13 @@ final class PipelineStack implements AutoCloseable {
   /** Starts a tidb-sim workload against the pumps. */
   JvmProcess runSim(final String workload, final Duration duration, final String... extra)
       throws IOException {
+    return runSim("-Xmx512m", workload, duration, extra);
+  }
+
+  /** Starts a tidb-sim workload with a heap cap of its own ({@code large} holds the binlog). */
+  JvmProcess runSim(
+      final String xmx, final String workload, final Duration duration, final String... extra)
+      throws IOException {
     final List<String> args = new ArrayList<>();
     args.add("run");
     args.add("--workload=" + workload);
@@ -190,7 +197,7 @@ final class PipelineStack implements AutoCloseable {
     return track(
         JvmProcess.builder(TidbSimMain.class)
             .name("tidb-sim-" + workload)
-            .jvmOptions("-Xmx512m")
+            .jvmOptions(xmx)
             .args(args)
             .start());
   }

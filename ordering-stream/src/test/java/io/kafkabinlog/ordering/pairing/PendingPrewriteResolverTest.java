@@ -63,6 +63,48 @@ class PendingPrewriteResolverTest {
   }
 
   @Test
+  void aResolutionStageOneHasNotReadYetIsNotWrittenAgainUntilResolveAfterPassed() {
+    final java.util.concurrent.atomic.AtomicLong millis =
+        new java.util.concurrent.atomic.AtomicLong(NOW.toEpochMilli());
+    final Clock moving =
+        new Clock() {
+          @Override
+          public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+          }
+
+          @Override
+          public Clock withZone(final java.time.ZoneId zone) {
+            return this;
+          }
+
+          @Override
+          public Instant instant() {
+            return Instant.ofEpochMilli(millis.get());
+          }
+        };
+    final PendingPrewriteResolver busy =
+        new PendingPrewriteResolver(
+            view,
+            status,
+            (partition, startTs, commitTs) ->
+                writes.add(partition + ":" + startTs + "->" + commitTs),
+            AFTER,
+            observer,
+            moving,
+            50);
+    view.add(1, 101);
+    status.answers.put(101L, new TxnStatus.Committed(150));
+
+    assertThat(busy.resolveDue()).isEqualTo(1);
+    millis.addAndGet(1_000);
+    assertThat(busy.resolveDue()).as("still pending in stage 1, written a second ago").isZero();
+    millis.addAndGet(AFTER.toMillis());
+    assertThat(busy.resolveDue()).as("resolve-after later: written again").isEqualTo(1);
+    assertThat(writes).containsExactly("1:101->150", "1:101->150");
+  }
+
+  @Test
   void unavailableStatusServiceEndsThePass() {
     view.add(1, 101);
     view.add(1, 102);
