@@ -22,9 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Acceptance: tidb-sim's oltp and then ddl workloads through two pump processes while the ordering
- * stream is killed with SIGKILL twice mid-run (restarted once on its state directory, once on an
- * empty one, so the second restart restores every store from its changelog). The txn topic, read
- * with read_committed, must hold every transaction the sim committed exactly once, in strictly
+ * stream is killed with SIGKILL twice mid-run and restarted on its state directory (after an
+ * unclean stop Streams restores every store from its changelog). The txn topic, read with
+ * read_committed, must hold every transaction the sim committed exactly once, in strictly
  * increasing commit_ts, and nothing the sim rolled back.
  */
 class OrderingKillIT {
@@ -55,8 +55,10 @@ class OrderingKillIT {
         ddl.awaitLine(COMMITTED, Duration.ofSeconds(60));
         Thread.sleep(6_000);
         assertThat(ordering.process().kill9()).isEqualTo(137);
-        // An empty state directory: every store comes back from its changelog topic.
-        ordering = stack.startOrdering(dir.resolve("state-b"));
+        // Same state directory: the same transactional id fences the dead instance's open
+        // transaction at once. Its stores are still rebuilt from their changelogs: under
+        // exactly-once an unclean stop leaves no checkpoint, so Streams wipes and restores them.
+        ordering = stack.startOrdering(dir.resolve("state-a"));
         assertThat(ddl.waitFor(Duration.ofSeconds(90))).isZero();
       }
 
