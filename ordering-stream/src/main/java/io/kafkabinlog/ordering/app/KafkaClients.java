@@ -36,6 +36,14 @@ final class KafkaClients {
    */
   static final int TRANSACTION_TIMEOUT_MS = 300_000;
 
+  /**
+   * Input records Streams holds per partition before it pauses fetching it: its default of 1000
+   * raw-topic chunks or merge-topic fragments (up to 1 MiB each) is a heap's worth while a 1 GiB
+   * transaction passes; 32 keeps a big binlog's partition at about 32 MiB and is still plenty of
+   * small binlogs per fetch.
+   */
+  static final int BUFFERED_RECORDS_PER_PARTITION = 32;
+
   private KafkaClients() {}
 
   /**
@@ -97,6 +105,7 @@ final class KafkaClients {
     props.put(
         StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG),
         TRANSACTION_TIMEOUT_MS);
+    props.put(StreamsConfig.BUFFERED_RECORDS_PER_PARTITION_CONFIG, BUFFERED_RECORDS_PER_PARTITION);
     props.putAll(config.streamsProperties());
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServersString());
