@@ -11,7 +11,6 @@ import io.kafkabinlog.ordering.observe.OrderingObserver;
 import io.kafkabinlog.ordering.output.OutputSerde;
 import io.kafkabinlog.ordering.pairing.PairingStage;
 import java.util.List;
-import java.util.stream.Stream;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
@@ -139,10 +138,5 @@ public final class OrderingTopology {
 
   private static String[] names(final List<StoreBuilder<?>> stores) {
     return stores.stream().map(StoreBuilder::name).toArray(String[]::new);
-  }
-
-  /** Every store name of the topology (status, tests). */
-  public static Stream<String> storeNames(final List<StoreBuilder<?>> stores) {
-    return stores.stream().map(StoreBuilder::name);
   }
 }

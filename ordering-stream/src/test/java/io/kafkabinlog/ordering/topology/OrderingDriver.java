@@ -234,35 +234,21 @@ final class OrderingDriver implements AutoCloseable {
   }
 
   void binlog(final int partition, final Binlog binlog) {
-    if (TRACE) {
-      System.out.println(
-          "raw "
-              + partition
-              + " "
-              + binlog.getTp()
-              + " "
-              + binlog.getStartTs()
-              + " "
-              + binlog.getCommitTs());
-    }
-    pump(partition).raw.pipeInput(record(binlog));
-    collectAll();
+    trace("raw", partition, binlog);
+    raw(partition, record(binlog));
   }
 
   void resolution(final int partition, final Binlog binlog) {
+    trace("resolution", partition, binlog);
+    resolution(partition, record(binlog));
+  }
+
+  private static void trace(final String source, final int partition, final Binlog binlog) {
     if (TRACE) {
-      System.out.println(
-          "resolution "
-              + partition
-              + " "
-              + binlog.getTp()
-              + " "
-              + binlog.getStartTs()
-              + " "
-              + binlog.getCommitTs());
+      System.out.printf(
+          "%s %d %s %d %d%n",
+          source, partition, binlog.getTp(), binlog.getStartTs(), binlog.getCommitTs());
     }
-    pump(partition).resolutions.pipeInput(record(binlog));
-    collectAll();
   }
 
   /** A raw record as a pump wrote it (e.g. one chunk of a large binlog), headers and all. */
