@@ -6,7 +6,7 @@ import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientConnectionException;
 
 /** Which downstream SQL errors a retry can fix: lost connections, deadlocks, lock wait timeouts. */
-final class DownstreamErrors {
+public final class DownstreamErrors {
   /** ER_LOCK_WAIT_TIMEOUT. */
   static final int LOCK_WAIT_TIMEOUT = 1205;
 
@@ -19,7 +19,7 @@ final class DownstreamErrors {
   private DownstreamErrors() {}
 
   /** Whether {@code error} (or an SQLException it wraps) is worth retrying. */
-  static boolean isRetriable(final SQLException error) {
+  public static boolean isRetriable(final SQLException error) {
     for (Throwable t = error; t != null; t = t.getCause()) {
       if (t instanceof SQLException e && isRetriableItself(e)) {
         return true;
@@ -49,7 +49,7 @@ final class DownstreamErrors {
   }
 
   /** The server's message with its error code, for error reports. */
-  static String describe(final SQLException error) {
+  public static String describe(final SQLException error) {
     return "error "
         + error.getErrorCode()
         + " ("
