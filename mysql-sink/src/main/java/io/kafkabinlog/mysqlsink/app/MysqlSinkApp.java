@@ -49,15 +49,16 @@ public final class MysqlSinkApp implements AutoCloseable {
    * @throws io.kafkabinlog.common.error.BinlogException if the downstream cannot be reached or the
    *     mode is not available
    */
-  public static MysqlSinkApp start(final MysqlSinkConfig config) {
-    Objects.requireNonNull(config, "config");
-    if (config.mode() != MysqlSinkConfig.Mode.TRANSACTIONAL) {
+  public static MysqlSinkApp start(final MysqlSinkConfig configured) {
+    Objects.requireNonNull(configured, "config");
+    if (configured.mode() != MysqlSinkConfig.Mode.TRANSACTIONAL) {
       throw new FatalBinlogException(
           ErrorCode.CONFIG_INVALID,
           "mode = \""
-              + config.mode().name().toLowerCase(java.util.Locale.ROOT)
+              + configured.mode().name().toLowerCase(java.util.Locale.ROOT)
               + "\" is not available yet; use mode = \"transactional\"");
     }
+    final MysqlSinkConfig config = ClusterIdSource.resolve(configured);
     MariaDbPoolDataSource dataSource = null;
     try {
       dataSource = SinkWiring.dataSource(config);

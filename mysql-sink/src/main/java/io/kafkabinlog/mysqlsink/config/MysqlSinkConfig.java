@@ -14,7 +14,10 @@ import java.util.Set;
  * {@code --key=value} flags); see {@link MysqlSinkConfigLoader}. Keys in brackets are the TOML
  * keys; the original drainer.toml's are kept where they apply.
  *
- * @param clusterId [cluster-id] the upstream cluster: topic names and the checkpoint row's key
+ * @param clusterId [cluster-id] the upstream cluster: topic names and the checkpoint row's key; 0
+ *     (default): ask PD once at start ({@code tso-urls}), as the ordering stream does
+ * @param tsoUrls [tso-urls] PD's gRPC API asked for the cluster id when cluster-id is 0; default
+ *     [pd-urls]
  * @param mode [mode] which topic is consumed and how
  * @param statusAddr [status-addr] HTTP {@code /status} and {@code /metrics} (127.0.0.1:8250, one
  *     above the drainer's 8249 so that both run on one machine)
@@ -29,6 +32,7 @@ import java.util.Set;
  */
 public record MysqlSinkConfig(
     long clusterId,
+    List<URI> tsoUrls,
     Mode mode,
     HostPort statusAddr,
     Duration closeTimeout,
@@ -40,6 +44,7 @@ public record MysqlSinkConfig(
     Downstream downstream) {
 
   public MysqlSinkConfig {
+    tsoUrls = List.copyOf(tsoUrls);
     Objects.requireNonNull(mode, "mode");
     Objects.requireNonNull(statusAddr, "statusAddr");
     Objects.requireNonNull(closeTimeout, "closeTimeout");
@@ -48,6 +53,22 @@ public record MysqlSinkConfig(
     Objects.requireNonNull(checkpointSchema, "checkpointSchema");
     Objects.requireNonNull(syncer, "syncer");
     Objects.requireNonNull(downstream, "downstream");
+  }
+
+  /** This config with the cluster id learnt from PD in place of 0. */
+  public MysqlSinkConfig withClusterId(final long resolved) {
+    return new MysqlSinkConfig(
+        resolved,
+        tsoUrls,
+        mode,
+        statusAddr,
+        closeTimeout,
+        kafka,
+        schemaRegistryUrl,
+        initialCommitTs,
+        checkpointSchema,
+        syncer,
+        downstream);
   }
 
   /** Which topic the sink consumes. */

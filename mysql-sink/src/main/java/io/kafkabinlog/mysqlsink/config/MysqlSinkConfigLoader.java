@@ -4,6 +4,7 @@ import io.kafkabinlog.common.config.ConfigReader;
 import io.kafkabinlog.common.config.DurationValidator;
 import io.kafkabinlog.common.config.KafkaSection;
 import io.kafkabinlog.common.config.OriginalKeys;
+import io.kafkabinlog.common.config.PdSection;
 import io.kafkabinlog.common.config.SettingOrigin;
 import io.kafkabinlog.common.config.Settings;
 import io.kafkabinlog.common.net.HostPort;
@@ -49,6 +50,8 @@ public final class MysqlSinkConfigLoader {
   static final String COMPONENT = "mysql-sink";
 
   public static final String CLUSTER_ID = "cluster-id";
+  public static final String PD_URLS = PdSection.PD_URLS;
+  public static final String TSO_URLS = "tso-urls";
   public static final String MODE = "mode";
   public static final String STATUS_ADDR = "status-addr";
   public static final String CLOSE_TIMEOUT = "close-timeout";
@@ -88,7 +91,6 @@ public final class MysqlSinkConfigLoader {
           Map.entry("log-level", "the level comes from the LOG_LEVEL environment variable"),
           Map.entry("metrics-addr", "no push gateway; Prometheus scrapes GET /metrics"),
           Map.entry("metrics-interval", "no push gateway; Prometheus scrapes GET /metrics"),
-          Map.entry("pd-urls", "the sink reads Kafka only; cluster-id names the cluster"),
           Map.entry("data-dir", "the sink keeps its state in the downstream (checkpoint-schema)"),
           Map.entry("node-id", "the Kafka consumer group identifies the sink"),
           Map.entry("detect-interval", "the sink does not talk to pumps"),
@@ -139,13 +141,22 @@ public final class MysqlSinkConfigLoader {
   public static ConfigDef definition() {
     final ConfigDef def = new ConfigDef();
     KafkaSection.define(def);
+    PdSection.define(def);
+    def.define(
+        TSO_URLS,
+        Type.LIST,
+        "",
+        PdSection::validateUrlsOrEmpty,
+        Importance.LOW,
+        "PD endpoints asked for the cluster id (gRPC); empty: pd-urls.");
     def.define(
         CLUSTER_ID,
         Type.LONG,
-        ConfigDef.NO_DEFAULT_VALUE,
-        Range.atLeast(1),
+        0L,
+        Range.atLeast(0),
         Importance.HIGH,
-        "The upstream cluster id: topic names and the checkpoint row's clusterID.");
+        "The upstream cluster id: topic names and the checkpoint row's clusterID; 0: ask PD"
+            + " (tso-urls).");
     def.define(
         MODE,
         Type.STRING,
@@ -255,6 +266,7 @@ public final class MysqlSinkConfigLoader {
     final MysqlSinkConfig config =
         new MysqlSinkConfig(
             r.getLong(CLUSTER_ID),
+            r.getList(TSO_URLS).isEmpty() ? PdSection.read(r) : urls(r, TSO_URLS),
             mode,
             address(r),
             r.getDuration(CLOSE_TIMEOUT, ChronoUnit.SECONDS),
@@ -365,6 +377,18 @@ public final class MysqlSinkConfigLoader {
       r.problem(TO_PASSWORD_FILE, "cannot read " + file + ": " + e.getMessage());
       return "";
     }
+  }
+
+  private static List<URI> urls(final ConfigReader r, final String key) {
+    final List<URI> out = new ArrayList<>();
+    for (final String text : r.getList(key)) {
+      try {
+        out.add(new URI(text.trim()));
+      } catch (URISyntaxException e) {
+        // reported by the validator
+      }
+    }
+    return List.copyOf(out);
   }
 
   private static HostPort address(final ConfigReader r) {

@@ -43,8 +43,9 @@ class MysqlSinkConfigLoaderTest {
 
   @Test
   void defaults() {
-    final MysqlSinkConfig c = of(Map.of("cluster-id", "7"));
-    assertThat(c.clusterId()).isEqualTo(7);
+    final MysqlSinkConfig c = of(Map.of());
+    assertThat(c.clusterId()).as("0: asked from PD at start").isZero();
+    assertThat(c.tsoUrls()).containsExactly(URI.create("http://127.0.0.1:2379"));
     assertThat(c.mode()).isEqualTo(MysqlSinkConfig.Mode.TRANSACTIONAL);
     assertThat(c.statusAddr()).isEqualTo(new HostPort("127.0.0.1", 8250));
     assertThat(c.closeTimeout()).isEqualTo(Duration.ofSeconds(30));
@@ -76,6 +77,7 @@ class MysqlSinkConfigLoaderTest {
             """
             addr = "127.0.0.1:9999"
             log-level = "info"
+            pd-urls = "http://pd1:2379,http://pd2:2379"
             cluster-id = 42
             initial-commit-ts = 400000000000000000
             [syncer]
@@ -108,6 +110,9 @@ class MysqlSinkConfigLoaderTest {
 
     assertThat(c.statusAddr()).isEqualTo(new HostPort("127.0.0.1", 9999));
     assertThat(c.clusterId()).isEqualTo(42);
+    assertThat(c.tsoUrls())
+        .as("tso-urls defaults to pd-urls")
+        .containsExactly(URI.create("http://pd1:2379"), URI.create("http://pd2:2379"));
     assertThat(c.initialCommitTs()).isEqualTo(400000000000000000L);
     assertThat(c.checkpointSchema()).isEqualTo("my_ckpt");
     final MysqlSinkConfig.Syncer s = c.syncer();
@@ -150,6 +155,15 @@ class MysqlSinkConfigLoaderTest {
   }
 
   @Test
+  void tsoUrlsOverridePdUrls() {
+    final MysqlSinkConfig c =
+        of(Map.of("pd-urls", "http://pd:2379", "tso-urls", List.of("http://tso:2379")));
+    assertThat(c.tsoUrls()).containsExactly(URI.create("http://tso:2379"));
+    assertThat(c.withClusterId(9).clusterId()).isEqualTo(9);
+    assertThat(c.withClusterId(9).withClusterId(0)).isEqualTo(c);
+  }
+
+  @Test
   void passwordFileLosesOnlyItsTrailingNewline() throws IOException {
     final Path secret = write("pw", " pa ss\n");
     final MysqlSinkConfig c =
@@ -162,6 +176,8 @@ class MysqlSinkConfigLoaderTest {
     final Settings settings =
         Settings.of(
                 Map.of(
+                    "cluster-id", "-1",
+                    "tso-urls", List.of("pd:2379"),
                     "mode", "sideways",
                     "syncer.worker-count", "0",
                     "syncer.ignore-txn-commit-ts", List.of("12", "x"),
@@ -177,7 +193,8 @@ class MysqlSinkConfigLoaderTest {
                     new SettingOrigin(SettingOrigin.Kind.FLAG, "--syncer.to.password=***")));
     final List<String> problems = problemsOf(settings);
     assertThat(problems)
-        .anySatisfy(p -> assertThat(p).startsWith("cluster-id").contains("required"))
+        .anySatisfy(p -> assertThat(p).startsWith("cluster-id"))
+        .anySatisfy(p -> assertThat(p).startsWith("tso-urls").contains("http://host:port"))
         .anySatisfy(p -> assertThat(p).startsWith("mode"))
         .anySatisfy(p -> assertThat(p).startsWith("syncer.worker-count"))
         .anySatisfy(p -> assertThat(p).startsWith("syncer.ignore-txn-commit-ts").contains("'x'"))
@@ -197,6 +214,8 @@ class MysqlSinkConfigLoaderTest {
     final List<String> args = List.of("--config=" + file, "--syncer.to.password-file=" + secret);
     final MysqlSinkConfig c = MysqlSinkConfigLoader.load(args, Map.of());
     assertThat(c.mode()).isEqualTo(MysqlSinkConfig.Mode.TRANSACTIONAL);
+    assertThat(c.clusterId()).as("asked from PD").isZero();
+    assertThat(c.tsoUrls()).containsExactly(URI.create("http://etcd:2379"));
     assertThat(c.statusAddr()).isEqualTo(new HostPort("0.0.0.0", 8250));
     assertThat(c.kafka().bootstrapServers()).containsExactly("kafka:9092");
     assertThat(c.schemaRegistryUrl()).isEqualTo(URI.create("http://schema-registry:8081"));
