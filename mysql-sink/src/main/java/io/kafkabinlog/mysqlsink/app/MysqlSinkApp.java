@@ -3,8 +3,13 @@ package io.kafkabinlog.mysqlsink.app;
 import io.kafkabinlog.common.error.ErrorCode;
 import io.kafkabinlog.common.error.FatalBinlogException;
 import io.kafkabinlog.common.error.RetriableBinlogException;
+import io.kafkabinlog.common.kafka.TopicNames;
 import io.kafkabinlog.mysqlsink.config.MysqlSinkConfig;
+import io.kafkabinlog.mysqlsink.http.SinkStatusServer;
+import io.kafkabinlog.mysqlsink.metrics.SinkMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
@@ -28,6 +33,8 @@ public final class MysqlSinkApp implements AutoCloseable {
   private final MysqlSinkConfig config;
   private final MariaDbPoolDataSource dataSource;
   private final TxnTopicSink sink;
+  private final SinkMetrics metrics;
+  private final SinkStatusServer status;
   private final Thread thread;
   private final CountDownLatch exited = new CountDownLatch(1);
   private volatile int exitCode = 1;
@@ -36,10 +43,14 @@ public final class MysqlSinkApp implements AutoCloseable {
   private MysqlSinkApp(
       final MysqlSinkConfig config,
       final MariaDbPoolDataSource dataSource,
-      final TxnTopicSink sink) {
+      final TxnTopicSink sink,
+      final SinkMetrics metrics,
+      final SinkStatusServer status) {
     this.config = config;
     this.dataSource = dataSource;
     this.sink = sink;
+    this.metrics = metrics;
+    this.status = status;
     this.thread = new Thread(this::runSink, "mysql-sink");
   }
 
@@ -59,11 +70,25 @@ public final class MysqlSinkApp implements AutoCloseable {
               + "\" is not available yet; use mode = \"transactional\"");
     }
     final MysqlSinkConfig config = ClusterIdSource.resolve(configured);
+    final SinkMetrics metrics = new SinkMetrics(new PrometheusRegistry(), Clock.systemUTC());
+    final TopicNames names = SinkWiring.topicNames(config);
+    // Bound first: a taken status-addr is a configuration error, reported before any work.
+    final SinkStatusServer status =
+        new SinkStatusServer(
+            config.statusAddr(),
+            new SinkStatusServer.Info(
+                Long.toUnsignedString(config.clusterId()),
+                config.mode().name().toLowerCase(java.util.Locale.ROOT),
+                names.txn(),
+                names.consumerGroup(SinkWiring.COMPONENT, SinkWiring.GROUP_TARGET)),
+            metrics::snapshot,
+            metrics.registry());
     MariaDbPoolDataSource dataSource = null;
     try {
       dataSource = SinkWiring.dataSource(config);
-      final TxnTopicSink sink = SinkWiring.txnTopicSink(config, dataSource);
-      final MysqlSinkApp app = new MysqlSinkApp(config, dataSource, sink);
+      final TxnTopicSink sink = SinkWiring.txnTopicSink(config, dataSource, metrics);
+      final MysqlSinkApp app = new MysqlSinkApp(config, dataSource, sink, metrics, status);
+      status.start();
       LOG.info(
           "mysql-sink: cluster {}, downstream {}:{}, {} workers",
           config.clusterId(),
@@ -73,6 +98,7 @@ public final class MysqlSinkApp implements AutoCloseable {
       app.thread.start();
       return app;
     } catch (SQLException e) {
+      status.close();
       if (dataSource != null) {
         dataSource.close();
       }
@@ -86,6 +112,7 @@ public final class MysqlSinkApp implements AutoCloseable {
               + e.getMessage(),
           e);
     } catch (RuntimeException e) {
+      status.close();
       if (dataSource != null) {
         dataSource.close();
       }
@@ -100,8 +127,10 @@ public final class MysqlSinkApp implements AutoCloseable {
       LOG.info("mysql-sink stopped at checkpoint commit_ts {}", sink.checkpointTs());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      metrics.failed("interrupted");
       LOG.error("mysql-sink interrupted at checkpoint commit_ts {}", sink.checkpointTs());
     } catch (RuntimeException e) {
+      metrics.failed(e.getMessage());
       LOG.error(
           "mysql-sink failed at checkpoint commit_ts {}: {}",
           sink.checkpointTs(),
@@ -115,6 +144,11 @@ public final class MysqlSinkApp implements AutoCloseable {
   /** Blocks until the sink ended (failure, or after {@link #close()}). */
   public void awaitExit() throws InterruptedException {
     exited.await();
+  }
+
+  /** The bound status port (status-addr with port 0: the one chosen). */
+  public int statusPort() {
+    return status.port();
   }
 
   /** 0 after a clean stop, 1 after a failure or a stop that did not finish in time. */
@@ -141,5 +175,6 @@ public final class MysqlSinkApp implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     dataSource.close();
+    status.close();
   }
 }

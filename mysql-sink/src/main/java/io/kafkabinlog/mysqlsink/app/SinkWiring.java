@@ -4,6 +4,7 @@ import io.kafkabinlog.common.kafka.TopicNames;
 import io.kafkabinlog.mysqlsink.apply.ApplyLoop;
 import io.kafkabinlog.mysqlsink.apply.DdlApplier;
 import io.kafkabinlog.mysqlsink.apply.DownstreamRetry;
+import io.kafkabinlog.mysqlsink.apply.ObservedApplier;
 import io.kafkabinlog.mysqlsink.apply.TransactionApplier;
 import io.kafkabinlog.mysqlsink.causality.CausalityScheduler;
 import io.kafkabinlog.mysqlsink.causality.ConflictKeys;
@@ -12,6 +13,7 @@ import io.kafkabinlog.mysqlsink.checkpoint.ProgressStore;
 import io.kafkabinlog.mysqlsink.config.MysqlSinkConfig;
 import io.kafkabinlog.mysqlsink.ddl.DdlTranslator;
 import io.kafkabinlog.mysqlsink.filter.TableFilter;
+import io.kafkabinlog.mysqlsink.observe.SinkObserver;
 import io.kafkabinlog.mysqlsink.schema.DownstreamSchema;
 import io.kafkabinlog.mysqlsink.sql.DmlStatements;
 import io.kafkabinlog.mysqlsink.sql.JdbcValues;
@@ -82,9 +84,18 @@ public final class SinkWiring {
   /** The apply loop: DML and DDL appliers sharing one schema cache, worker-count workers. */
   public static TxnTopicSink.ApplyLoopFactory loops(
       final MysqlSinkConfig config, final DataSource dataSource, final ProgressStore progress) {
+    return loops(config, dataSource, progress, SinkObserver.NONE);
+  }
+
+  /** {@link #loops(MysqlSinkConfig, DataSource, ProgressStore)} reporting to {@code observer}. */
+  public static TxnTopicSink.ApplyLoopFactory loops(
+      final MysqlSinkConfig config,
+      final DataSource dataSource,
+      final ProgressStore progress,
+      final SinkObserver observer) {
     final MysqlSinkConfig.Syncer syncer = config.syncer();
     final DownstreamSchema schema = new DownstreamSchema();
-    final DownstreamRetry retry = DownstreamRetry.defaults();
+    final DownstreamRetry retry = DownstreamRetry.defaults(observer::retried);
     final TransactionApplier dml =
         new TransactionApplier(
             dataSource,
@@ -102,7 +113,8 @@ public final class SinkWiring {
         new ApplyLoop(
             new CausalityScheduler(syncer.workerCount(), checkpointTs),
             keys,
-            txn -> txn.ddl() != null ? ddl.apply(txn) : dml.apply(txn),
+            new ObservedApplier(
+                txn -> txn.ddl() != null ? ddl.apply(txn) : dml.apply(txn), observer),
             syncer.workerCount() * 4);
   }
 
@@ -124,7 +136,8 @@ public final class SinkWiring {
   }
 
   /** The whole transactional sink on {@code txnTopic} (the txn topic of the config's names). */
-  public static TxnTopicSink txnTopicSink(final MysqlSinkConfig config, final DataSource dataSource)
+  public static TxnTopicSink txnTopicSink(
+      final MysqlSinkConfig config, final DataSource dataSource, final SinkObserver observer)
       throws SQLException {
     final TopicNames names = topicNames(config);
     final ProgressStore progress = progressStore(config, dataSource);
@@ -133,8 +146,9 @@ public final class SinkWiring {
         names.txn(),
         progress,
         filter(config.syncer()),
-        loops(config, dataSource, progress),
+        loops(config, dataSource, progress, observer),
         CHECKPOINT_INTERVAL,
-        Clock.systemUTC());
+        Clock.systemUTC(),
+        observer);
   }
 }

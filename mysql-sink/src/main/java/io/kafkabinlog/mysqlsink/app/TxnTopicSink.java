@@ -9,6 +9,7 @@ import io.kafkabinlog.mysqlsink.checkpoint.Checkpoint;
 import io.kafkabinlog.mysqlsink.checkpoint.ProgressStore;
 import io.kafkabinlog.mysqlsink.filter.TableFilter;
 import io.kafkabinlog.mysqlsink.model.SinkTxn;
+import io.kafkabinlog.mysqlsink.observe.SinkObserver;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -61,6 +62,7 @@ public final class TxnTopicSink {
   private final ApplyLoopFactory loops;
   private final Duration checkpointInterval;
   private final Clock clock;
+  private final SinkObserver observer;
   private final TxnAssembler assembler = new TxnAssembler();
   private final ArrayDeque<Boundary> boundaries = new ArrayDeque<>();
   private volatile boolean stopping;
@@ -81,6 +83,22 @@ public final class TxnTopicSink {
       final ApplyLoopFactory loops,
       final Duration checkpointInterval,
       final Clock clock) {
+    this(consumer, txnTopic, progress, filter, loops, checkpointInterval, clock, SinkObserver.NONE);
+  }
+
+  /**
+   * @param observer told of submissions, checkpoints and offset commits (status and metrics)
+   */
+  public TxnTopicSink(
+      final Consumer<byte[], GenericRecord> consumer,
+      final String txnTopic,
+      final ProgressStore progress,
+      final TableFilter filter,
+      final ApplyLoopFactory loops,
+      final Duration checkpointInterval,
+      final Clock clock,
+      final SinkObserver observer) {
+    this.observer = Objects.requireNonNull(observer, "observer");
     this.consumer = Objects.requireNonNull(consumer, "consumer");
     this.partition = new TopicPartition(txnTopic, 0);
     this.progress = Objects.requireNonNull(progress, "progress");
@@ -103,6 +121,7 @@ public final class TxnTopicSink {
       // Not consistent while running: only a clean stop writes consistent=true.
       checkpoint = new Checkpoint(false, loaded.commitTs(), loaded.tsMap(), loaded.schemaVersion());
       checkpointTs = checkpoint.commitTs();
+      observer.checkpoint(checkpointTs);
       lastSeenCommitTs = checkpoint.commitTs();
       LOG.info(
           "mysql-sink: checkpoint commit_ts {}; consuming {} from {}",
@@ -168,7 +187,9 @@ public final class TxnTopicSink {
       final SinkTxn txn = complete.txn();
       if (txn.commitTs() > checkpoint.commitTs()) {
         // Filtered-out transactions still go through (with no rows) so the watermark passes them.
-        loop.submit(filter.apply(txn));
+        final SinkTxn filtered = filter.apply(txn);
+        observer.submitted(filtered);
+        loop.submit(filtered);
       }
       lastSeenCommitTs = Math.max(lastSeenCommitTs, txn.commitTs());
     }
@@ -190,6 +211,7 @@ public final class TxnTopicSink {
             e);
       }
       checkpointTs = checkpoint.commitTs();
+      observer.checkpoint(checkpointTs);
     }
     long offset = -1;
     while (!boundaries.isEmpty() && boundaries.peekFirst().commitTs() <= checkpoint.commitTs()) {
@@ -198,6 +220,7 @@ public final class TxnTopicSink {
     if (offset > committedOffset) {
       consumer.commitSync(Map.of(partition, new OffsetAndMetadata(offset)));
       committedOffset = offset;
+      observer.offsetCommitted(offset);
     }
   }
 

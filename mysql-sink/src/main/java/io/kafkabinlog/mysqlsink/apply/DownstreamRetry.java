@@ -34,12 +34,25 @@ public final class DownstreamRetry {
   private final Duration initialBackoff;
   private final Duration maxBackoff;
   private final Sleeper sleeper;
+  private final Runnable onRetry;
 
   public DownstreamRetry(
       final int maxAttempts,
       final Duration initialBackoff,
       final Duration maxBackoff,
       final Sleeper sleeper) {
+    this(maxAttempts, initialBackoff, maxBackoff, sleeper, () -> {});
+  }
+
+  /**
+   * @param onRetry called before each wait for another attempt (the retries metric)
+   */
+  public DownstreamRetry(
+      final int maxAttempts,
+      final Duration initialBackoff,
+      final Duration maxBackoff,
+      final Sleeper sleeper,
+      final Runnable onRetry) {
     if (maxAttempts < 1) {
       throw new IllegalArgumentException("maxAttempts must be >= 1: " + maxAttempts);
     }
@@ -47,12 +60,22 @@ public final class DownstreamRetry {
     this.initialBackoff = initialBackoff;
     this.maxBackoff = maxBackoff;
     this.sleeper = sleeper;
+    this.onRetry = onRetry;
   }
 
   /** 10 attempts, 100 ms doubling up to 5 s (about 20 s in all). */
   public static DownstreamRetry defaults() {
+    return defaults(() -> {});
+  }
+
+  /** {@link #defaults()}, calling {@code onRetry} before each wait. */
+  public static DownstreamRetry defaults(final Runnable onRetry) {
     return new DownstreamRetry(
-        10, Duration.ofMillis(100), Duration.ofSeconds(5), d -> Thread.sleep(d.toMillis()));
+        10,
+        Duration.ofMillis(100),
+        Duration.ofSeconds(5),
+        d -> Thread.sleep(d.toMillis()),
+        onRetry);
   }
 
   /**
@@ -84,6 +107,7 @@ public final class DownstreamRetry {
             maxAttempts,
             backoff.toMillis(),
             DownstreamErrors.describe(e));
+        onRetry.run();
         try {
           sleeper.sleep(backoff);
         } catch (InterruptedException interrupted) {
