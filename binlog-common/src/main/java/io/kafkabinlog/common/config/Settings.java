@@ -22,9 +22,11 @@ import org.slf4j.LoggerFactory;
  * and layered: file, then environment, then flags, each overriding the one before. Values are
  * strings or lists of strings; typing and validation happen in {@link ConfigReader}.
  *
- * <p>TOML tables become key prefixes, so {@code [syncer.to] host = "x"} is {@code syncer.to.host}.
- * Environment variables {@code <PREFIX>KAFKA__BOOTSTRAP_SERVERS} map to {@code
- * kafka.bootstrap-servers} ({@code __} is a dot, {@code _} a dash). Flags are {@code --key=value}.
+ * <p>TOML tables become key prefixes, so {@code [syncer.to] host = "x"} is {@code syncer.to.host};
+ * the entries of an array of tables get their index, so the second {@code [[syncer.ignore-table]]}
+ * {@code db-name} is {@code syncer.ignore-table.1.db-name}. Environment variables {@code
+ * <PREFIX>KAFKA__BOOTSTRAP_SERVERS} map to {@code kafka.bootstrap-servers} ({@code __} is a dot,
+ * {@code _} a dash). Flags are {@code --key=value}.
  */
 public final class Settings {
   private static final Logger LOG = LoggerFactory.getLogger(Settings.class);
@@ -197,6 +199,12 @@ public final class Settings {
             field.getValue(),
             out);
       }
+    } else if (node.isArray() && hasObject(node)) {
+      // An array of tables ([[syncer.ignore-table]]) keeps its entries apart by index:
+      // syncer.ignore-table.0.db-name, syncer.ignore-table.1.db-name, ...
+      for (int i = 0; i < node.size(); i++) {
+        flatten(prefix + "." + i, node.get(i), out);
+      }
     } else if (node.isArray()) {
       final List<String> items = new ArrayList<>();
       node.forEach(item -> items.add(item.asText()));
@@ -204,6 +212,15 @@ public final class Settings {
     } else {
       out.put(prefix, node.asText());
     }
+  }
+
+  private static boolean hasObject(final JsonNode array) {
+    for (final JsonNode item : array) {
+      if (item.isObject()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Object normalise(final Object value) {

@@ -44,6 +44,30 @@ class SettingsTest {
   }
 
   @Test
+  void shouldKeepTheEntriesOfAnArrayOfTablesApartByIndex() throws Exception {
+    final Path file = dir.resolve("mysql-sink.toml");
+    Files.writeString(
+        file,
+        """
+        [[syncer.ignore-table]]
+        db-name = "a"
+        tbl-name = "t1"
+        [[syncer.ignore-table]]
+        db-name = "b"
+        tbl-name = "~^x"
+        """);
+
+    final Settings settings = Settings.fromToml(file);
+
+    assertThat(settings.values())
+        .containsOnly(
+            Map.entry("syncer.ignore-table.0.db-name", "a"),
+            Map.entry("syncer.ignore-table.0.tbl-name", "t1"),
+            Map.entry("syncer.ignore-table.1.db-name", "b"),
+            Map.entry("syncer.ignore-table.1.tbl-name", "~^x"));
+  }
+
+  @Test
   void shouldNameTheFileWhenItCannotBeParsed() throws Exception {
     final Path file = dir.resolve("broken.toml");
     Files.writeString(file, "addr = \n[[[");

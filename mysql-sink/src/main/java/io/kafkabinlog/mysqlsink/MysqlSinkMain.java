@@ -1,0 +1,69 @@
+package io.kafkabinlog.mysqlsink;
+
+import io.kafkabinlog.common.config.ConfigValidationException;
+import io.kafkabinlog.common.error.BinlogException;
+import io.kafkabinlog.mysqlsink.app.MysqlSinkApp;
+import io.kafkabinlog.mysqlsink.config.MysqlSinkConfig;
+import io.kafkabinlog.mysqlsink.config.MysqlSinkConfigLoader;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code bin/mysql-sink --config=mysql-sink.toml [--key=value ...]}; environment {@code
+ * MYSQL_SINK_*}. Exit codes: 0 after SIGTERM stopped the sink cleanly, 2 for an invalid
+ * configuration, 1 for any other failure (the error is logged once, with its message).
+ */
+public final class MysqlSinkMain {
+  private static final Logger LOG = LoggerFactory.getLogger(MysqlSinkMain.class);
+
+  private MysqlSinkMain() {}
+
+  public static void main(final String[] args) {
+    System.exit(run(List.of(args), System.getenv()));
+  }
+
+  static int run(final List<String> args, final Map<String, String> env) {
+    if (args.contains("--help") || args.contains("-h")) {
+      System.out.println(
+          "usage: mysql-sink --config=mysql-sink.toml [--key=value ...]   (keys: see"
+              + " compose/mysql-sink.toml; environment MYSQL_SINK_<KEY>, e.g."
+              + " MYSQL_SINK_SYNCER__TO__PASSWORD)");
+      return 0;
+    }
+    final MysqlSinkConfig config;
+    try {
+      config = MysqlSinkConfigLoader.load(args, env);
+    } catch (ConfigValidationException e) {
+      System.err.println(e.getMessage());
+      return 2;
+    } catch (BinlogException e) {
+      System.err.println("mysql-sink: " + e.getMessage());
+      return 2;
+    }
+    final MysqlSinkApp app;
+    try {
+      app = MysqlSinkApp.start(config);
+    } catch (RuntimeException e) {
+      LOG.error("mysql-sink failed to start: {}", e.getMessage(), e);
+      return 1;
+    }
+    // SIGTERM: stop gracefully, then end the JVM with the app's exit code rather than 143.
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  app.close();
+                  Runtime.getRuntime().halt(app.exitCode());
+                },
+                "mysql-sink-sigterm"));
+    try {
+      app.awaitExit();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    app.close();
+    return app.exitCode();
+  }
+}

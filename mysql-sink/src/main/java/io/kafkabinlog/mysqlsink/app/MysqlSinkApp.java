@@ -1,0 +1,180 @@
+package io.kafkabinlog.mysqlsink.app;
+
+import io.kafkabinlog.common.error.ErrorCode;
+import io.kafkabinlog.common.error.FatalBinlogException;
+import io.kafkabinlog.common.error.RetriableBinlogException;
+import io.kafkabinlog.common.kafka.TopicNames;
+import io.kafkabinlog.mysqlsink.config.MysqlSinkConfig;
+import io.kafkabinlog.mysqlsink.http.SinkStatusServer;
+import io.kafkabinlog.mysqlsink.metrics.SinkMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.mariadb.jdbc.MariaDbPoolDataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running mysql-sink: the composition root and the lifecycle around {@link TxnTopicSink}.
+ *
+ * <p>Start: the downstream pool and the checkpoint tables, then the sink on a thread of its own. A
+ * failure there (the downstream refused a statement, an outage longer than the retries, Kafka) is
+ * logged once with its message and ends the app with exit code 1; a restart resumes from the
+ * checkpoint. {@link #close()} (SIGTERM) stops consuming, lets the transactions in flight finish
+ * within {@code close-timeout} and writes a consistent checkpoint; exit code 0 if that succeeded.
+ */
+public final class MysqlSinkApp implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(MysqlSinkApp.class);
+
+  private final MysqlSinkConfig config;
+  private final MariaDbPoolDataSource dataSource;
+  private final TxnTopicSink sink;
+  private final SinkMetrics metrics;
+  private final SinkStatusServer status;
+  private final Thread thread;
+  private final CountDownLatch exited = new CountDownLatch(1);
+  private volatile int exitCode = 1;
+  private boolean closed;
+
+  private MysqlSinkApp(
+      final MysqlSinkConfig config,
+      final MariaDbPoolDataSource dataSource,
+      final TxnTopicSink sink,
+      final SinkMetrics metrics,
+      final SinkStatusServer status) {
+    this.config = config;
+    this.dataSource = dataSource;
+    this.sink = sink;
+    this.metrics = metrics;
+    this.status = status;
+    this.thread = new Thread(this::runSink, "mysql-sink");
+  }
+
+  /**
+   * Connects to the downstream, creates the checkpoint tables if missing and starts consuming.
+   *
+   * @throws io.kafkabinlog.common.error.BinlogException if the downstream cannot be reached or the
+   *     mode is not available
+   */
+  public static MysqlSinkApp start(final MysqlSinkConfig configured) {
+    Objects.requireNonNull(configured, "config");
+    if (configured.mode() != MysqlSinkConfig.Mode.TRANSACTIONAL) {
+      throw new FatalBinlogException(
+          ErrorCode.CONFIG_INVALID,
+          "mode = \""
+              + configured.mode().name().toLowerCase(java.util.Locale.ROOT)
+              + "\" is not available yet; use mode = \"transactional\"");
+    }
+    final MysqlSinkConfig config = ClusterIdSource.resolve(configured);
+    final SinkMetrics metrics = new SinkMetrics(new PrometheusRegistry(), Clock.systemUTC());
+    final TopicNames names = SinkWiring.topicNames(config);
+    // Bound first: a taken status-addr is a configuration error, reported before any work.
+    final SinkStatusServer status =
+        new SinkStatusServer(
+            config.statusAddr(),
+            new SinkStatusServer.Info(
+                Long.toUnsignedString(config.clusterId()),
+                config.mode().name().toLowerCase(java.util.Locale.ROOT),
+                names.txn(),
+                names.consumerGroup(SinkWiring.COMPONENT, SinkWiring.GROUP_TARGET)),
+            metrics::snapshot,
+            metrics.registry());
+    MariaDbPoolDataSource dataSource = null;
+    try {
+      dataSource = SinkWiring.dataSource(config);
+      final TxnTopicSink sink = SinkWiring.txnTopicSink(config, dataSource, metrics);
+      final MysqlSinkApp app = new MysqlSinkApp(config, dataSource, sink, metrics, status);
+      status.start();
+      LOG.info(
+          "mysql-sink: cluster {}, downstream {}:{}, {} workers",
+          config.clusterId(),
+          config.downstream().host(),
+          config.downstream().port(),
+          config.syncer().workerCount());
+      app.thread.start();
+      return app;
+    } catch (SQLException e) {
+      status.close();
+      if (dataSource != null) {
+        dataSource.close();
+      }
+      throw new RetriableBinlogException(
+          ErrorCode.DOWNSTREAM_UNAVAILABLE,
+          "cannot prepare the downstream "
+              + config.downstream().host()
+              + ":"
+              + config.downstream().port()
+              + ": "
+              + e.getMessage(),
+          e);
+    } catch (RuntimeException e) {
+      status.close();
+      if (dataSource != null) {
+        dataSource.close();
+      }
+      throw e;
+    }
+  }
+
+  private void runSink() {
+    try {
+      sink.run();
+      exitCode = 0;
+      LOG.info("mysql-sink stopped at checkpoint commit_ts {}", sink.checkpointTs());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      metrics.failed("interrupted");
+      LOG.error("mysql-sink interrupted at checkpoint commit_ts {}", sink.checkpointTs());
+    } catch (RuntimeException e) {
+      metrics.failed(e.getMessage());
+      LOG.error(
+          "mysql-sink failed at checkpoint commit_ts {}: {}",
+          sink.checkpointTs(),
+          e.getMessage(),
+          e);
+    } finally {
+      exited.countDown();
+    }
+  }
+
+  /** Blocks until the sink ended (failure, or after {@link #close()}). */
+  public void awaitExit() throws InterruptedException {
+    exited.await();
+  }
+
+  /** The bound status port (status-addr with port 0: the one chosen). */
+  public int statusPort() {
+    return status.port();
+  }
+
+  /** 0 after a clean stop, 1 after a failure or a stop that did not finish in time. */
+  public int exitCode() {
+    return exitCode;
+  }
+
+  /** Stops gracefully within {@code close-timeout}; idempotent. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    sink.stop();
+    final Duration timeout = config.closeTimeout();
+    try {
+      if (!exited.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        LOG.error("mysql-sink did not stop within close-timeout {}", timeout);
+        exitCode = 1;
+        thread.interrupt();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    dataSource.close();
+    status.close();
+  }
+}

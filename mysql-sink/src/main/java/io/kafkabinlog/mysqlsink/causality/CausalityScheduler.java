@@ -1,0 +1,216 @@
+package io.kafkabinlog.mysqlsink.causality;
+
+import io.kafkabinlog.mysqlsink.model.SinkTxn;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Assigns whole upstream transactions, submitted in commit order, to {@code worker-count} workers
+ * so that two transactions sharing a conflict key ({@link ConflictKeys}) never run at the same time
+ * and run in commit order, while independent ones run in parallel.
+ *
+ * <p>Per key it remembers the last unfinished transaction holding it; a new transaction waits for
+ * those (each of which waited for its own predecessors, so the chain keeps commit order). A DDL
+ * that is executed downstream ({@code ddl != null && !schemaOnly}) is a barrier: it waits for every
+ * earlier transaction and every later one waits for it. Unlike the original drainer (which flushes
+ * all workers on a cross-group conflict and splits transactions), nothing is ever flushed: each
+ * transaction starts as soon as its own predecessors finished.
+ *
+ * <p>Use from the apply loop: {@link #submit} transactions in commit order (bounding {@link
+ * #inFlight()} for back-pressure), hand each {@link #nextRunnable()} to its worker, and call {@link
+ * #complete} when the worker committed it (any thread: all methods are synchronized and never
+ * block). After submitting a barrier, compute later transactions' keys only once {@link
+ * #hasPendingBarrier()} is false, since the DDL may change the downstream's unique keys. {@link
+ * #watermark()} is what the checkpoint may advance to.
+ */
+public final class CausalityScheduler {
+
+  /** A transaction ready to run on {@code worker} (0-based; the worker's connection). */
+  public record Assigned(int worker, SinkTxn txn) {}
+
+  private enum State {
+    WAITING,
+    READY,
+    RUNNING,
+    DONE
+  }
+
+  private static final class Node {
+    final SinkTxn txn;
+    final Set<String> keys;
+    final List<Node> dependents = new ArrayList<>();
+    int waitingOn;
+    State state = State.WAITING;
+    int worker = -1;
+
+    Node(final SinkTxn txn, final Set<String> keys) {
+      this.txn = txn;
+      this.keys = keys;
+    }
+
+    long commitTs() {
+      return txn.commitTs();
+    }
+  }
+
+  private final int workerCount;
+  private final BitSet freeWorkers;
+  private final Map<String, Node> lastHolder = new HashMap<>();
+  private final Map<Long, Node> unfinished = new HashMap<>();
+  private final TreeMap<Long, Node> ready = new TreeMap<>();
+  private final ArrayDeque<Node> commitOrder = new ArrayDeque<>();
+  private Node lastBarrier;
+  private long lastSubmitted;
+  private long watermark;
+
+  /**
+   * @param workerCount parallel workers ({@code worker-count})
+   * @param checkpointTs the commit_ts everything up to which is already applied (replay starts
+   *     after it); the initial {@link #watermark()}
+   */
+  public CausalityScheduler(final int workerCount, final long checkpointTs) {
+    if (workerCount < 1) {
+      throw new IllegalArgumentException("worker-count must be >= 1, got " + workerCount);
+    }
+    this.workerCount = workerCount;
+    this.freeWorkers = new BitSet(workerCount);
+    this.freeWorkers.set(0, workerCount);
+    this.lastSubmitted = checkpointTs;
+    this.watermark = checkpointTs;
+  }
+
+  /**
+   * Adds the next transaction in commit order with its conflict keys.
+   *
+   * @throws IllegalArgumentException if its commit_ts is not above every earlier one
+   */
+  public synchronized void submit(final SinkTxn txn, final Set<String> keys) {
+    if (txn.commitTs() <= lastSubmitted) {
+      throw new IllegalArgumentException(
+          "commit_ts " + txn.commitTs() + " submitted after " + lastSubmitted);
+    }
+    final Node node = new Node(txn, Set.copyOf(keys));
+    final Set<Node> predecessors = new HashSet<>();
+    final boolean barrier = txn.ddl() != null && !txn.ddl().schemaOnly();
+    if (barrier) {
+      predecessors.addAll(unfinished.values());
+    } else {
+      if (lastBarrier != null) {
+        predecessors.add(lastBarrier);
+      }
+      for (String key : node.keys) {
+        final Node holder = lastHolder.get(key);
+        if (holder != null) {
+          predecessors.add(holder);
+        }
+      }
+    }
+    for (Node p : predecessors) {
+      p.dependents.add(node);
+    }
+    node.waitingOn = predecessors.size();
+    for (String key : node.keys) {
+      lastHolder.put(key, node);
+    }
+    if (barrier) {
+      lastBarrier = node;
+    }
+    unfinished.put(txn.commitTs(), node);
+    commitOrder.addLast(node);
+    lastSubmitted = txn.commitTs();
+    if (node.waitingOn == 0) {
+      markReady(node);
+    }
+  }
+
+  /**
+   * The earliest (by commit_ts) transaction whose predecessors all finished, on a free worker; it
+   * is then running until {@link #complete}. Empty if none is ready or no worker is free.
+   */
+  public synchronized Optional<Assigned> nextRunnable() {
+    final int worker = freeWorkers.nextSetBit(0);
+    if (worker < 0 || ready.isEmpty()) {
+      return Optional.empty();
+    }
+    final Node node = ready.pollFirstEntry().getValue();
+    freeWorkers.clear(worker);
+    node.state = State.RUNNING;
+    node.worker = worker;
+    return Optional.of(new Assigned(worker, node.txn));
+  }
+
+  /**
+   * Marks a running transaction applied: frees its worker, releases its successors and advances the
+   * watermark.
+   *
+   * @throws IllegalStateException if no running transaction has this commit_ts
+   */
+  public synchronized void complete(final long commitTs) {
+    final Node node = unfinished.get(commitTs);
+    if (node == null || node.state != State.RUNNING) {
+      throw new IllegalStateException("commit_ts " + commitTs + " is not running");
+    }
+    unfinished.remove(commitTs);
+    node.state = State.DONE;
+    freeWorkers.set(node.worker);
+    for (String key : node.keys) {
+      lastHolder.remove(key, node);
+    }
+    if (lastBarrier == node) {
+      lastBarrier = null;
+    }
+    for (Node d : node.dependents) {
+      d.waitingOn--;
+      if (d.waitingOn == 0) {
+        markReady(d);
+      }
+    }
+    node.dependents.clear();
+    while (!commitOrder.isEmpty() && commitOrder.peekFirst().state == State.DONE) {
+      watermark = commitOrder.pollFirst().commitTs();
+    }
+  }
+
+  /**
+   * The highest commit_ts at or below which every submitted transaction finished (the checkpoint
+   * given to the constructor until the first one finishes): what the checkpoint may advance to.
+   */
+  public synchronized long watermark() {
+    return watermark;
+  }
+
+  /** The commit_ts of the oldest submitted transaction not yet finished, if any. */
+  public synchronized OptionalLong lowestUnfinished() {
+    return commitOrder.isEmpty()
+        ? OptionalLong.empty()
+        : OptionalLong.of(commitOrder.peekFirst().commitTs());
+  }
+
+  /** Submitted and not yet completed transactions (waiting, ready or running). */
+  public synchronized int inFlight() {
+    return unfinished.size();
+  }
+
+  /** Whether a submitted downstream DDL has not completed yet. */
+  public synchronized boolean hasPendingBarrier() {
+    return lastBarrier != null;
+  }
+
+  public int workerCount() {
+    return workerCount;
+  }
+
+  private void markReady(final Node node) {
+    node.state = State.READY;
+    ready.put(node.commitTs(), node);
+  }
+}
