@@ -2,9 +2,12 @@ package io.kafkabinlog.ordering.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kafkabinlog.common.kafka.TopicNames;
 import io.kafkabinlog.testkit.EtcdServiceExtension;
 import io.kafkabinlog.testkit.JvmProcess;
 import io.kafkabinlog.testkit.KafkaServiceExtension;
+import io.kafkabinlog.testkit.PipelineStack;
+import io.kafkabinlog.testkit.PipelineStack.OrderingNode;
 import io.kafkabinlog.testkit.ServiceEndpoints;
 import io.kafkabinlog.tidbsim.txn.TxnOutcome;
 import io.kafkabinlog.tidbsim.txn.TxnOutcomeLog;
@@ -40,7 +43,7 @@ class OrderingKillIT {
     try (PipelineStack stack = new PipelineStack(ETCD, KAFKA, dir)) {
       stack.startPump("pump-1");
       stack.startPump("pump-2");
-      PipelineStack.OrderingNode ordering = stack.startOrdering(dir.resolve("state-a"));
+      OrderingNode ordering = stack.startOrdering(dir.resolve("state-a"));
 
       try (JvmProcess oltp =
           stack.runSim("oltp", Duration.ofSeconds(25), "--threads=4", "--seed=11")) {
@@ -70,7 +73,7 @@ class OrderingKillIT {
           new PublishedTransactions(
               KAFKA.bootstrapServers(),
               ServiceEndpoints.fromEnvironment().schemaRegistryUrl(),
-              stack.topics().txn())) {
+              new TopicNames(stack.topicPrefix(), stack.clusterId()).txn())) {
         final long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
         while (published.lastResolved() < lastCommit && System.nanoTime() < deadline) {
           published.poll();

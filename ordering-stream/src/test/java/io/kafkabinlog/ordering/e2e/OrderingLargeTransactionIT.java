@@ -2,10 +2,13 @@ package io.kafkabinlog.ordering.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kafkabinlog.common.kafka.TopicNames;
 import io.kafkabinlog.testkit.EtcdServiceExtension;
 import io.kafkabinlog.testkit.GcLogSummary;
 import io.kafkabinlog.testkit.JvmProcess;
 import io.kafkabinlog.testkit.KafkaServiceExtension;
+import io.kafkabinlog.testkit.PipelineStack;
+import io.kafkabinlog.testkit.PipelineStack.OrderingNode;
 import io.kafkabinlog.testkit.ServiceEndpoints;
 import io.kafkabinlog.tidbsim.txn.TxnOutcome;
 import io.kafkabinlog.tidbsim.txn.TxnOutcomeLog;
@@ -39,7 +42,7 @@ class OrderingLargeTransactionIT {
     final Path gcLog = dir.resolve("ordering-gc.log");
     try (PipelineStack stack = new PipelineStack(ETCD, KAFKA, dir)) {
       stack.startPump("pump-1", "-Xmx2g");
-      final PipelineStack.OrderingNode ordering =
+      final OrderingNode ordering =
           stack.startOrdering(
               dir.resolve("state"), Duration.ofSeconds(30), "-Xmx" + XMX, "-Xlog:gc:file=" + gcLog);
       final long started = System.nanoTime();
@@ -53,7 +56,7 @@ class OrderingLargeTransactionIT {
           new PublishedTransactions(
               KAFKA.bootstrapServers(),
               ServiceEndpoints.fromEnvironment().schemaRegistryUrl(),
-              stack.topics().txn())) {
+              new TopicNames(stack.topicPrefix(), stack.clusterId()).txn())) {
         final long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
         while (published.lastResolved() < lastCommit && System.nanoTime() < deadline) {
           published.poll();

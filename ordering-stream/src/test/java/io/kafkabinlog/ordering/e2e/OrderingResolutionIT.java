@@ -2,9 +2,12 @@ package io.kafkabinlog.ordering.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kafkabinlog.common.kafka.TopicNames;
 import io.kafkabinlog.testkit.EtcdServiceExtension;
 import io.kafkabinlog.testkit.JvmProcess;
 import io.kafkabinlog.testkit.KafkaServiceExtension;
+import io.kafkabinlog.testkit.PipelineStack;
+import io.kafkabinlog.testkit.PipelineStack.OrderingNode;
 import io.kafkabinlog.testkit.ServiceEndpoints;
 import io.kafkabinlog.tidbsim.txn.TxnOutcome;
 import io.kafkabinlog.tidbsim.txn.TxnOutcomeLog;
@@ -41,8 +44,7 @@ class OrderingResolutionIT {
   void prewritesWithoutCommitAreResolvedAfterThePumpAndTheStreamRestarted() throws Exception {
     try (PipelineStack stack = new PipelineStack(ETCD, KAFKA, dir)) {
       JvmProcess pump = stack.startPump("pump-1");
-      PipelineStack.OrderingNode ordering =
-          stack.startOrdering(dir.resolve("state"), Duration.ofHours(1));
+      OrderingNode ordering = stack.startOrdering(dir.resolve("state"), Duration.ofHours(1));
       final List<Long> crashed = new ArrayList<>();
       try (JvmProcess sim =
           stack.runSim(
@@ -109,6 +111,6 @@ class OrderingResolutionIT {
     return new PublishedTransactions(
         KAFKA.bootstrapServers(),
         ServiceEndpoints.fromEnvironment().schemaRegistryUrl(),
-        stack.topics().txn());
+        new TopicNames(stack.topicPrefix(), stack.clusterId()).txn());
   }
 }

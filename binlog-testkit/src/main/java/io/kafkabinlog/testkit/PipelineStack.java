@@ -1,13 +1,5 @@
-package io.kafkabinlog.ordering.e2e;
+package io.kafkabinlog.testkit;
 
-import io.kafkabinlog.common.kafka.TopicNames;
-import io.kafkabinlog.testkit.EtcdServiceExtension;
-import io.kafkabinlog.testkit.FreePorts;
-import io.kafkabinlog.testkit.JvmProcess;
-import io.kafkabinlog.testkit.KafkaServiceExtension;
-import io.kafkabinlog.testkit.ServiceEndpoints;
-import io.kafkabinlog.testkit.TestNames;
-import io.kafkabinlog.tidbsim.TidbSimMain;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -30,12 +22,16 @@ import java.util.stream.Collectors;
  * PD + TiDB status stand-in ({@code tidb-sim tso}), pumps, the ordering stream, and tidb-sim
  * workloads, all against the real local Kafka and etcd, under a topic prefix and etcd prefix of the
  * test's own. Closing stops every process still running and deletes the test's topics.
+ *
+ * <p>The component main classes are named, not linked: the module running the test puts them on its
+ * test classpath, which the child JVMs inherit.
  */
-final class PipelineStack implements AutoCloseable {
-  static final String PUMP_MAIN = "io.kafkabinlog.pump.PumpMain";
-  static final String ORDERING_MAIN = "io.kafkabinlog.ordering.OrderingStreamMain";
-  static final int RAW_PARTITIONS = 4;
-  static final int ROWS_PARTITIONS = 3;
+public final class PipelineStack implements AutoCloseable {
+  public static final String TIDB_SIM_MAIN = "io.kafkabinlog.tidbsim.TidbSimMain";
+  public static final String PUMP_MAIN = "io.kafkabinlog.pump.PumpMain";
+  public static final String ORDERING_MAIN = "io.kafkabinlog.ordering.OrderingStreamMain";
+  public static final int RAW_PARTITIONS = 4;
+  public static final int ROWS_PARTITIONS = 3;
 
   private final EtcdServiceExtension etcd;
   private final KafkaServiceExtension kafka;
@@ -47,7 +43,8 @@ final class PipelineStack implements AutoCloseable {
   private final List<JvmProcess> started = new ArrayList<>();
   private final JvmProcess tso;
 
-  PipelineStack(final EtcdServiceExtension etcd, final KafkaServiceExtension kafka, final Path dir)
+  public PipelineStack(
+      final EtcdServiceExtension etcd, final KafkaServiceExtension kafka, final Path dir)
       throws Exception {
     this.etcd = etcd;
     this.kafka = kafka;
@@ -56,7 +53,7 @@ final class PipelineStack implements AutoCloseable {
     this.statusPort = FreePorts.next();
     this.tso =
         track(
-            JvmProcess.builder(TidbSimMain.class)
+            JvmProcess.builder(TIDB_SIM_MAIN)
                 .name("tidb-sim-tso")
                 .jvmOptions("-Xmx256m")
                 .args(
@@ -71,33 +68,39 @@ final class PipelineStack implements AutoCloseable {
     tso.awaitLine(Pattern.compile("tidb-sim tso: PD \\(TSO\\) on"), Duration.ofSeconds(60));
   }
 
-  Path simDataDir() {
+  public Path simDataDir() {
     return dir.resolve("sim");
   }
 
-  TopicNames topics() {
-    return new TopicNames(topicPrefix, Long.toUnsignedString(clusterId));
+  /** The test's topic prefix ({@code kafka.topic-prefix} of every process). */
+  public String topicPrefix() {
+    return topicPrefix;
   }
 
-  String tsoUrl() {
+  /** The upstream cluster id, unsigned decimal. */
+  public String clusterId() {
+    return Long.toUnsignedString(clusterId);
+  }
+
+  public String tsoUrl() {
     return "http://127.0.0.1:" + pdPort;
   }
 
-  String tidbStatusUrl() {
+  public String tidbStatusUrl() {
     return "http://127.0.0.1:" + statusPort;
   }
 
-  String registryRoot() {
+  public String registryRoot() {
     return etcd.prefix() + "/tidb-binlog";
   }
 
   /** Starts a pump and waits until it is online. */
-  JvmProcess startPump(final String nodeId) throws Exception {
+  public JvmProcess startPump(final String nodeId) throws Exception {
     return startPump(nodeId, "-Xmx512m");
   }
 
   /** Starts a pump with JVM options of its own and waits until it is online. */
-  JvmProcess startPump(final String nodeId, final String... jvmOptions) throws Exception {
+  public JvmProcess startPump(final String nodeId, final String... jvmOptions) throws Exception {
     final int port = FreePorts.next();
     final Path data = Files.createDirectories(dir.resolve("pump-" + nodeId));
     final JvmProcess pump =
@@ -129,7 +132,7 @@ final class PipelineStack implements AutoCloseable {
   }
 
   /** The ordering stream's flags, for a state directory and a status port. */
-  List<String> orderingFlags(
+  public List<String> orderingFlags(
       final Path stateDir, final int statusPort, final Duration resolveAfter) {
     return List.of(
         "--cluster-id=" + Long.toUnsignedString(clusterId),
@@ -148,17 +151,18 @@ final class PipelineStack implements AutoCloseable {
   }
 
   /** Starts the ordering stream and waits until its Kafka Streams client runs. */
-  OrderingNode startOrdering(final Path stateDir) throws Exception {
+  public OrderingNode startOrdering(final Path stateDir) throws Exception {
     return startOrdering(stateDir, Duration.ofSeconds(5));
   }
 
   /** Starts the ordering stream with a resolver wait of its own. */
-  OrderingNode startOrdering(final Path stateDir, final Duration resolveAfter) throws Exception {
+  public OrderingNode startOrdering(final Path stateDir, final Duration resolveAfter)
+      throws Exception {
     return startOrdering(stateDir, resolveAfter, "-Xmx768m");
   }
 
   /** Starts the ordering stream with JVM options of its own. */
-  OrderingNode startOrdering(
+  public OrderingNode startOrdering(
       final Path stateDir, final Duration resolveAfter, final String... jvmOptions)
       throws Exception {
     final int port = FreePorts.next();
@@ -175,13 +179,13 @@ final class PipelineStack implements AutoCloseable {
   }
 
   /** Starts a tidb-sim workload against the pumps. */
-  JvmProcess runSim(final String workload, final Duration duration, final String... extra)
+  public JvmProcess runSim(final String workload, final Duration duration, final String... extra)
       throws IOException {
     return runSim("-Xmx512m", workload, duration, extra);
   }
 
   /** Starts a tidb-sim workload with a heap cap of its own ({@code large} holds the binlog). */
-  JvmProcess runSim(
+  public JvmProcess runSim(
       final String xmx, final String workload, final Duration duration, final String... extra)
       throws IOException {
     final List<String> args = new ArrayList<>();
@@ -195,14 +199,25 @@ final class PipelineStack implements AutoCloseable {
     args.add("--binlog.registry-root=" + registryRoot());
     args.addAll(List.of(extra));
     return track(
-        JvmProcess.builder(TidbSimMain.class)
+        JvmProcess.builder(TIDB_SIM_MAIN)
             .name("tidb-sim-" + workload)
             .jvmOptions(xmx)
             .args(args)
             .start());
   }
 
-  private JvmProcess track(final JvmProcess process) {
+  /** PD's etcd endpoints (the registry's, too). */
+  public String pdUrls() {
+    return etcd.endpoints();
+  }
+
+  /** The Kafka bootstrap servers every process uses. */
+  public String bootstrapServers() {
+    return kafka.bootstrapServers();
+  }
+
+  /** Adds a process the test started itself, so closing the stack stops it too. */
+  public JvmProcess track(final JvmProcess process) {
     started.add(process);
     return process;
   }
@@ -227,9 +242,9 @@ final class PipelineStack implements AutoCloseable {
   }
 
   /** A running ordering-stream process and its status API. */
-  record OrderingNode(JvmProcess process, int statusPort) {
+  public record OrderingNode(JvmProcess process, int statusPort) {
 
-    String status() throws IOException, InterruptedException {
+    public String status() throws IOException, InterruptedException {
       return HttpClient.newHttpClient()
           .send(
               HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + statusPort + "/status"))
@@ -239,7 +254,7 @@ final class PipelineStack implements AutoCloseable {
           .body();
     }
 
-    void awaitRunning(final Duration timeout) throws Exception {
+    public void awaitRunning(final Duration timeout) throws Exception {
       final long deadline = System.nanoTime() + timeout.toNanos();
       while (System.nanoTime() < deadline) {
         if (!process.isAlive()) {
