@@ -19,8 +19,9 @@ import java.util.Set;
  * @param tsoUrls [tso-urls] PD's gRPC API asked for the cluster id when cluster-id is 0; default
  *     [pd-urls]
  * @param mode [mode] which topic is consumed and how
- * @param statusAddr [status-addr] HTTP {@code /status} and {@code /metrics} (127.0.0.1:8250, one
- *     above the drainer's 8249 so that both run on one machine)
+ * @param statusAddr [status-addr] HTTP {@code /status} and {@code /metrics} (127.0.0.1:8252: 8249
+ *     is the drainer's and the ordering stream's, 8250 the pump's gRPC and 8251 its status, so all
+ *     run on one machine)
  * @param closeTimeout [close-timeout] bound of a graceful close (SIGTERM), 30s
  * @param kafka [kafka] brokers, topic prefix, [kafka.client] pass-through
  * @param schemaRegistryUrl [schema-registry] url

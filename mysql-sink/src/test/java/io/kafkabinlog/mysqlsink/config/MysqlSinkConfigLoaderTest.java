@@ -216,7 +216,7 @@ class MysqlSinkConfigLoaderTest {
     assertThat(c.mode()).isEqualTo(MysqlSinkConfig.Mode.TRANSACTIONAL);
     assertThat(c.clusterId()).as("asked from PD").isZero();
     assertThat(c.tsoUrls()).containsExactly(URI.create("http://etcd:2379"));
-    assertThat(c.statusAddr()).isEqualTo(new HostPort("0.0.0.0", 8250));
+    assertThat(c.statusAddr()).isEqualTo(new HostPort("0.0.0.0", 8252));
     assertThat(c.kafka().bootstrapServers()).containsExactly("kafka:9092");
     assertThat(c.schemaRegistryUrl()).isEqualTo(URI.create("http://schema-registry:8081"));
     assertThat(c.syncer().workerCount()).isEqualTo(16);
