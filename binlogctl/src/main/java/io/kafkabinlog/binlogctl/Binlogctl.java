@@ -32,7 +32,9 @@ import java.util.Objects;
  * io.kafkabinlog.common.error.BinlogException}, message naming the node or endpoint).
  */
 public final class Binlogctl {
-  private static final Duration ETCD_TIMEOUT = Duration.ofSeconds(10);
+  /** The original's etcd dial timeout. */
+  private static final Duration ETCD_TIMEOUT = Duration.ofSeconds(5);
+
   private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(30);
 
@@ -124,8 +126,9 @@ public final class Binlogctl {
 
   /** A live pump is asked to close itself; a dead one is taken offline on its behalf. */
   private void offlinePump() {
-    try (Client etcd = etcd();
-        EtcdNodeRegistry registry = EtcdNodeRegistry.using(etcd, keys(), ETCD_TIMEOUT)) {
+    // The registry on a client of its own, so that its errors name the endpoints.
+    try (EtcdNodeRegistry registry = registry();
+        Client etcd = etcd()) {
       final RegisteredNode node = registered(registry);
       if (node.live()) {
         apply(registry, NodeStateClient.Action.CLOSE);
@@ -185,14 +188,17 @@ public final class Binlogctl {
   }
 
   private void withRegistry(final RegistryWork work) {
-    try (Client etcd = etcd();
-        EtcdNodeRegistry registry = EtcdNodeRegistry.using(etcd, keys(), ETCD_TIMEOUT)) {
+    try (EtcdNodeRegistry registry = registry()) {
       work.run(registry);
     }
   }
 
   private RegistryKeys keys() {
     return new RegistryKeys(options.registryRoot());
+  }
+
+  private EtcdNodeRegistry registry() {
+    return EtcdNodeRegistry.connect(options.pdUrls(), keys(), ETCD_TIMEOUT);
   }
 
   private Client etcd() {

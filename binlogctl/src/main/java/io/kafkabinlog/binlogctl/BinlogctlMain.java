@@ -16,9 +16,15 @@ import org.slf4j.LoggerFactory;
 public final class BinlogctlMain {
   private static final Logger LOG = LoggerFactory.getLogger(BinlogctlMain.class);
 
+  // gRPC's netty logs a line at INFO through java.util.logging on first use; a command-line tool
+  // should print only its answer. Held here: JUL keeps loggers weakly.
+  private static final java.util.logging.Logger GRPC_JUL =
+      java.util.logging.Logger.getLogger("io.grpc");
+
   private BinlogctlMain() {}
 
   public static void main(final String[] args) {
+    GRPC_JUL.setLevel(java.util.logging.Level.WARNING);
     System.exit(run(List.of(args), System.out, System.err));
   }
 
