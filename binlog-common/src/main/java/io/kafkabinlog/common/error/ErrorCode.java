@@ -35,6 +35,8 @@ public enum ErrorCode {
   SCHEMA_SOURCE_UNAVAILABLE,
   /** A transaction lost a lock or schema race and was rolled back; retrying it may succeed. */
   TXN_CONFLICT,
+  /** A pump's or drainer's status API (PUT /state/..., GET /status) did not answer. */
+  NODE_UNREACHABLE,
   /** A component is shutting down and refuses new work. */
   SHUTTING_DOWN,
   /** Anything not covered above; prefer adding a code to using this one. */

@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
@@ -124,6 +125,45 @@ public final class PartitionBinding {
             + ": the bindings under "
             + byPartitionPrefix
             + " kept changing");
+  }
+
+  /**
+   * The partition bound to {@code nodeId}, without binding one: empty if the pump never bound a
+   * partition (so it never joined the merge). For tools acting on a pump's behalf.
+   *
+   * @throws FatalBinlogException {@code MALFORMED_INPUT} if the by-node key is not a number; {@code
+   *     REGISTRY_CONFLICT} if the by-partition key names another pump or is missing
+   */
+  public Optional<Integer> partitionOf(final String nodeId) {
+    final ByteSequence nodeKey = bytes(byNodeKey(nodeId));
+    final GetResponse existing = await(client.getKVClient().get(nodeKey), "read " + nodeKey);
+    if (existing.getKvs().isEmpty()) {
+      return Optional.empty();
+    }
+    final String value = text(existing.getKvs().get(0).getValue());
+    final int partition;
+    try {
+      partition = Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      throw new FatalBinlogException(
+          ErrorCode.MALFORMED_INPUT,
+          "raw-partition binding " + byNodeKey(nodeId) + " is not a partition number: " + value,
+          e);
+    }
+    final String owner = bindings().get(partition);
+    if (!nodeId.equals(owner)) {
+      throw new FatalBinlogException(
+          ErrorCode.REGISTRY_CONFLICT,
+          "raw-partition bindings disagree: "
+              + byNodeKey(nodeId)
+              + " says partition "
+              + partition
+              + ", but "
+              + byPartitionKey(partition)
+              + (owner == null ? " is missing" : " says pump " + owner)
+              + "; fix them in etcd first");
+    }
+    return Optional.of(partition);
   }
 
   /** Every binding, partition -> node id, from the by-partition keys. */

@@ -165,6 +165,27 @@ class PartitionBindingIT {
         .hasMessageContaining("disagree");
   }
 
+  @Test
+  void shouldLookUpABindingWithoutCreatingOne() throws Exception {
+    assertThat(binding.partitionOf("pump-a")).isEmpty();
+    assertThat(binding.bindings()).isEmpty();
+
+    binding.bind("pump-b", 4);
+    binding.bind("pump-a", 4);
+    assertThat(binding.partitionOf("pump-a")).contains(1);
+    assertThat(binding.partitionOf("pump-b")).contains(0);
+
+    put(binding.byPartitionKey(1), "someone-else");
+    assertThatThrownBy(() -> binding.partitionOf("pump-a"))
+        .isInstanceOf(FatalBinlogException.class)
+        .hasMessageContaining("disagree")
+        .hasMessageContaining("someone-else");
+    delete(binding.byPartitionKey(1));
+    assertThatThrownBy(() -> binding.partitionOf("pump-a"))
+        .isInstanceOf(FatalBinlogException.class)
+        .hasMessageContaining("is missing");
+  }
+
   private String get(final String key) throws Exception {
     final var kvs = ETCD.client().getKVClient().get(bytes(key)).get(10, TimeUnit.SECONDS).getKvs();
     return kvs.isEmpty() ? null : kvs.get(0).getValue().toString(StandardCharsets.UTF_8);
