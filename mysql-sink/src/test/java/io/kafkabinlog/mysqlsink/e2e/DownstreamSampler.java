@@ -81,6 +81,11 @@ final class DownstreamSampler implements AutoCloseable {
 
   @Override
   public void close() {
+    stop();
+  }
+
+  /** Stops sampling and waits for the sample in progress. */
+  void stop() {
     stopping = true;
     try {
       thread.join(30_000);
