@@ -32,7 +32,7 @@ public final class PipelineStack implements AutoCloseable {
   public static final String ORDERING_MAIN = "io.kafkabinlog.ordering.OrderingStreamMain";
   public static final int RAW_PARTITIONS = 4;
   public static final int ROWS_PARTITIONS = 3;
-  private static final int PUMP_START_ATTEMPTS = 3;
+  private static final int START_ATTEMPTS = 3;
 
   private final EtcdServiceExtension etcd;
   private final KafkaServiceExtension kafka;
@@ -112,7 +112,7 @@ public final class PipelineStack implements AutoCloseable {
       } catch (AssertionError e) {
         // On a loaded machine a cold pump JVM's first PD call can outlast its 3 s TSO timeout;
         // the pump then exits at start, as it should, and a supervisor would start it again.
-        if (attempt >= PUMP_START_ATTEMPTS
+        if (attempt >= START_ATTEMPTS
             || pump.isAlive()
             || !pump.output().contains("timestamp oracle unavailable")) {
           throw e;
@@ -199,6 +199,28 @@ public final class PipelineStack implements AutoCloseable {
   public JvmProcess runSim(final String workload, final Duration duration, final String... extra)
       throws IOException {
     return runSim("-Xmx512m", workload, duration, extra);
+  }
+
+  /**
+   * {@link #runSim(String, Duration, String...)}, then waits until the sim has its TSO. A sim that
+   * exited at start because its first PD call outlasted the 3 s TSO timeout (a cold JVM on a loaded
+   * machine) is started again, up to 3 times; it had not written anything yet.
+   */
+  public JvmProcess startSim(final String workload, final Duration duration, final String... extra)
+      throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      final JvmProcess sim = runSim(workload, duration, extra);
+      try {
+        sim.awaitLine(Pattern.compile("TSO from \\["), Duration.ofSeconds(90));
+        return sim;
+      } catch (AssertionError e) {
+        if (attempt >= START_ATTEMPTS
+            || sim.isAlive()
+            || !sim.output().contains("timestamp oracle unavailable")) {
+          throw e;
+        }
+      }
+    }
   }
 
   /** Starts a tidb-sim workload with a heap cap of its own ({@code large} holds the binlog). */
