@@ -64,7 +64,7 @@ class BankSinkKillIT {
                       Duration.ofMillis(200))
                   .start();
           JvmProcess bank =
-              stack.runSim(
+              stack.startSim(
                   "bank",
                   RUN,
                   "--threads=8",
@@ -91,7 +91,8 @@ class BankSinkKillIT {
           sink = SinkProcess.start(stack, to, checkpointSchema);
         }
         assertThat(bank.waitFor(Duration.ofSeconds(30))).as(bank.tail()).isZero();
-        assertThat(kills).as("sink kills during the workload").isGreaterThanOrEqualTo(5);
+        // Every 20 s where restarts are quick; at least a few where a restart takes half a minute.
+        assertThat(kills).as("sink kills during the workload").isGreaterThanOrEqualTo(4);
 
         final SimOutcomes outcomes = SimOutcomes.read(stack.simDataDir());
         final long caughtUpFrom = System.nanoTime();

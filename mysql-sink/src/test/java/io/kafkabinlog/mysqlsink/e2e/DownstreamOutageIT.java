@@ -76,7 +76,7 @@ class DownstreamOutageIT {
                       Duration.ofMillis(200))
                   .start();
           JvmProcess bank =
-              stack.runSim(
+              stack.startSim(
                   "bank",
                   Duration.ofSeconds(110),
                   "--threads=4",

@@ -43,7 +43,7 @@ class TutorialReplicationIT {
       stack.startPump("pump-1");
       stack.startOrdering(dir.resolve("ordering"));
       final SinkProcess sink = SinkProcess.start(stack, to, checkpointSchema);
-      try (JvmProcess sim = stack.runSim("tutorial", Duration.ZERO, "--database=" + db)) {
+      try (JvmProcess sim = stack.startSim("tutorial", Duration.ZERO, "--database=" + db)) {
         assertThat(sim.waitFor(Duration.ofSeconds(90))).as(sim.tail()).isZero();
       }
       final SimOutcomes outcomes = SimOutcomes.read(stack.simDataDir());
