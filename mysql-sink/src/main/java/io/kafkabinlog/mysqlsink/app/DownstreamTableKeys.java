@@ -10,6 +10,7 @@ import io.kafkabinlog.mysqlsink.schema.DownstreamSchema;
 import java.sql.Connection;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import javax.sql.DataSource;
 
@@ -33,6 +34,11 @@ public final class DownstreamTableKeys implements TableKeysLookup {
 
   @Override
   public TableKeys keys(final String db, final String table) {
+    // Called for every row on the submitting thread: a cache hit must not touch the pool.
+    final Optional<TableKeys> cached = schema.cached(db, table);
+    if (cached.isPresent()) {
+      return cached.get();
+    }
     return retry.run(
         "reading the keys of " + db + "." + table,
         () -> {

@@ -3,6 +3,7 @@ package io.kafkabinlog.mysqlsink.app;
 import io.kafkabinlog.common.error.ErrorCode;
 import io.kafkabinlog.common.error.RetriableBinlogException;
 import io.kafkabinlog.mysqlsink.apply.ApplyLoop;
+import io.kafkabinlog.mysqlsink.apply.DownstreamErrors;
 import io.kafkabinlog.mysqlsink.apply.TxnAssembler;
 import io.kafkabinlog.mysqlsink.apply.TxnEvent;
 import io.kafkabinlog.mysqlsink.checkpoint.Checkpoint;
@@ -200,16 +201,27 @@ public final class TxnTopicSink {
   private void advance(final ApplyLoop loop, final boolean force) {
     final long watermark = loop.watermark();
     if (watermark > checkpoint.commitTs() || force) {
-      checkpoint = checkpoint.withCommitTs(Math.max(watermark, checkpoint.commitTs()));
+      final Checkpoint next = checkpoint.withCommitTs(Math.max(watermark, checkpoint.commitTs()));
       try {
-        progress.advance(checkpoint);
-        progress.cleanup(checkpoint.commitTs());
+        progress.advance(next);
+        progress.cleanup(next.commitTs());
       } catch (SQLException e) {
+        if (!force && DownstreamErrors.isRetriable(e)) {
+          // The downstream is away (the workers retry on their own): the stored checkpoint stays
+          // behind, which is safe, and the next interval writes it again.
+          LOG.warn(
+              "cannot write the checkpoint at commit_ts {}, trying again in {} ms: {}",
+              next.commitTs(),
+              checkpointInterval.toMillis(),
+              DownstreamErrors.describe(e));
+          return;
+        }
         throw new RetriableBinlogException(
             ErrorCode.DOWNSTREAM_UNAVAILABLE,
-            "cannot write the checkpoint at commit_ts " + checkpoint.commitTs() + ": " + e,
+            "cannot write the checkpoint at commit_ts " + next.commitTs() + ": " + e,
             e);
       }
+      checkpoint = next;
       checkpointTs = checkpoint.commitTs();
       observer.checkpoint(checkpointTs);
     }

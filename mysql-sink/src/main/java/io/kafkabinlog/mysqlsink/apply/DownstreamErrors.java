@@ -5,7 +5,10 @@ import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientConnectionException;
 
-/** Which downstream SQL errors a retry can fix: lost connections, deadlocks, lock wait timeouts. */
+/**
+ * Which downstream SQL errors a retry can fix: lost connections (and no connection from the pool),
+ * deadlocks, lock wait timeouts.
+ */
 public final class DownstreamErrors {
   /** ER_LOCK_WAIT_TIMEOUT. */
   static final int LOCK_WAIT_TIMEOUT = 1205;
@@ -15,6 +18,12 @@ public final class DownstreamErrors {
 
   /** ER_CONNECTION_KILLED, ER_SERVER_SHUTDOWN, CR_SERVER_GONE_ERROR, CR_SERVER_LOST. */
   private static final int[] CONNECTION_CODES = {1927, 1053, 2006, 2013};
+
+  /**
+   * MariaDB Connector/J's pool when no connection could be had within connectTimeout: the server is
+   * down or overloaded. The driver gives this error no code and no SQLState, only the message.
+   */
+  static final String POOL_TIMEOUT = "No connection available within the specified time";
 
   private DownstreamErrors() {}
 
@@ -42,6 +51,9 @@ public final class DownstreamErrors {
       }
     }
     final String state = e.getSQLState();
+    if (state == null && e.getMessage() != null && e.getMessage().startsWith(POOL_TIMEOUT)) {
+      return true;
+    }
     return e instanceof SQLTransientConnectionException
         || e instanceof SQLNonTransientConnectionException
         || e instanceof SQLRecoverableException

@@ -48,6 +48,11 @@ public final class DownstreamSchema {
     return read;
   }
 
+  /** The table's keys if they are cached; no database access. */
+  public Optional<TableKeys> cached(final String db, final String table) {
+    return Optional.ofNullable(cache.get(TableName.of(db, table)));
+  }
+
   /** Forgets the table (after a DDL on it); the next {@link #find} reads it again. */
   public void evict(final String db, final String table) {
     cache.remove(TableName.of(db, table));

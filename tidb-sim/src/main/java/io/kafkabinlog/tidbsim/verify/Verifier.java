@@ -3,6 +3,7 @@ package io.kafkabinlog.tidbsim.verify;
 import io.kafkabinlog.common.error.ErrorCode;
 import io.kafkabinlog.common.error.RetriableBinlogException;
 import io.kafkabinlog.schemas.tableinfo.ColumnInfo;
+import io.kafkabinlog.schemas.tableinfo.MysqlType;
 import io.kafkabinlog.tidbsim.expected.ExpectedState;
 import io.kafkabinlog.tidbsim.expected.ExpectedTable;
 import java.io.PrintStream;
@@ -311,9 +312,23 @@ public final class Verifier {
     }
     List<String> names = new ArrayList<>();
     for (ColumnInfo c : cols) {
-      names.add(quote(c.name().o()));
+      names.add(selectExpression(c));
     }
     return String.join(", ", names);
+  }
+
+  /**
+   * The column, or for DATETIME, TIMESTAMP and TIME the server's own text of it: MariaDB
+   * Connector/J's getString drops the leading zeros of a fraction shorter than six digits (a
+   * DATETIME(3) holding .084 reads as .84000, a TIME(2) holding .09 as .90000 through the binary
+   * protocol), which made equal values differ.
+   */
+  static String selectExpression(final ColumnInfo c) {
+    final int tp = c.type().tp();
+    if (tp == MysqlType.DATETIME || tp == MysqlType.TIMESTAMP || tp == MysqlType.DURATION) {
+      return "CAST(" + quote(c.name().o()) + " AS CHAR)";
+    }
+    return quote(c.name().o());
   }
 
   static String quote(final String identifier) {

@@ -384,4 +384,72 @@ class VerifierIT {
     assertThat(result.ok()).as(printed()).isTrue();
     assertThat(printed()).contains(db + ".all_types expected 2 rows / actual 2 rows");
   }
+
+  /** Connector/J reads .084 in a DATETIME(3) as .84000; the server's text is what counts. */
+  @Test
+  void shouldAgreeOnFractionsWithLeadingZeros() throws Exception {
+    String db = MARIADB.database();
+    TableInfo times =
+        table(50, "times")
+            .col("id", type(MysqlType.LONGLONG, PK, 20, 0))
+            .col("dtm3", type(MysqlType.DATETIME, 0, 23, 3))
+            .col("ts2", type(MysqlType.TIMESTAMP, 0, 22, 2))
+            .col("tm2", type(MysqlType.DURATION, 0, 13, 2))
+            .pkIsHandle()
+            .build();
+    ExpectedState state = new ExpectedState(new PayloadRowGenerator());
+    state.apply(new LogEntry.Ddl(1, createSchema(1, 2, db)));
+    state.apply(new LogEntry.Ddl(2, tableJob(2, ActionType.CREATE_TABLE, 2, times)));
+    state.apply(
+        new LogEntry.Dml(
+            3,
+            List.of(
+                new RowChange.Insert(
+                    50,
+                    SimRow.of(
+                        values(
+                            1,
+                            1L,
+                            2,
+                            LocalDateTime.of(2014, 9, 23, 6, 15, 56, 84_000_000),
+                            3,
+                            LocalDateTime.of(2001, 2, 3, 4, 5, 6, 70_000_000),
+                            4,
+                            Duration.ofHours(187).plusMinutes(51).plusSeconds(22).plusMillis(90)))),
+                new RowChange.Insert(
+                    50,
+                    SimRow.of(
+                        values(
+                            1,
+                            2L,
+                            2,
+                            LocalDateTime.of(2014, 9, 23, 6, 15, 56, 5_000_000),
+                            3,
+                            LocalDateTime.of(2001, 2, 3, 4, 5, 6, 0),
+                            4,
+                            Duration.ofHours(-525)
+                                .minusMinutes(12)
+                                .minusSeconds(41)
+                                .minusMillis(40)))))));
+    Connection conn = MARIADB.connection();
+    execute(
+        conn,
+        "SET time_zone = '+00:00'",
+        "CREATE TABLE times (id BIGINT PRIMARY KEY, dtm3 DATETIME(3), ts2 TIMESTAMP(2) NULL,"
+            + " tm2 TIME(2))",
+        "INSERT INTO times VALUES (1, '2014-09-23 06:15:56.084', '2001-02-03 04:05:06.07',"
+            + " '187:51:22.09'), (2, '2014-09-23 06:15:56.005', '2001-02-03 04:05:06',"
+            + " '-525:12:41.04')");
+
+    VerificationResult result = verify(state);
+
+    assertThat(result.ok()).as(printed()).isTrue();
+
+    execute(conn, "UPDATE times SET dtm3 = '2014-09-23 06:15:56.840' WHERE id = 1");
+
+    VerificationResult diff = verify(state);
+
+    assertThat(diff.ok()).isFalse();
+    assertThat(printed()).contains("dtm3 '2014-09-23 06:15:56.084' -> '2014-09-23 06:15:56.840'");
+  }
 }
