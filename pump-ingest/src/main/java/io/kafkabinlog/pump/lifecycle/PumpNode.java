@@ -6,27 +6,29 @@ import io.grpc.BindableService;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.kafkabinlog.common.concurrent.DaemonThreads;
+import io.kafkabinlog.common.datadir.DataDirLock;
+import io.kafkabinlog.common.datadir.NodeIdentity;
 import io.kafkabinlog.common.error.Causes;
 import io.kafkabinlog.common.error.ErrorCode;
 import io.kafkabinlog.common.error.FatalBinlogException;
 import io.kafkabinlog.common.error.RetriableBinlogException;
+import io.kafkabinlog.common.http.LifecycleActions;
 import io.kafkabinlog.common.kafka.TopicAdmin;
 import io.kafkabinlog.common.kafka.TopicNames;
 import io.kafkabinlog.common.lifecycle.OpenedResources;
+import io.kafkabinlog.common.net.FreePorts;
 import io.kafkabinlog.common.net.HostPort;
 import io.kafkabinlog.common.pd.PdTimestampOracle;
 import io.kafkabinlog.common.registry.EtcdNodeRegistry;
 import io.kafkabinlog.common.registry.NodeKind;
+import io.kafkabinlog.common.registry.NodeRegistration;
 import io.kafkabinlog.common.registry.NodeRegistry;
 import io.kafkabinlog.common.registry.NodeState;
 import io.kafkabinlog.common.registry.NodeStatus;
 import io.kafkabinlog.common.registry.RegisteredNode;
 import io.kafkabinlog.common.registry.RegistryKeys;
 import io.kafkabinlog.common.tso.TimestampOracle;
-import io.kafkabinlog.pump.config.DataDirLock;
-import io.kafkabinlog.pump.config.NodeIdentity;
 import io.kafkabinlog.pump.config.PumpConfig;
-import io.kafkabinlog.pump.http.LifecycleActions;
 import io.kafkabinlog.pump.http.PumpStatusDetails;
 import io.kafkabinlog.pump.http.PumpStatusServer;
 import io.kafkabinlog.pump.http.StatusSource;
@@ -39,7 +41,6 @@ import io.kafkabinlog.pump.membership.ControlTopic;
 import io.kafkabinlog.pump.membership.OrderingProgress;
 import io.kafkabinlog.pump.membership.PartitionBinding;
 import io.kafkabinlog.pump.metrics.PumpMetrics;
-import io.kafkabinlog.pump.registry.PumpRegistration;
 import io.kafkabinlog.pump.security.TlsContexts;
 import io.kafkabinlog.pump.state.PumpPhase;
 import io.kafkabinlog.pump.state.PumpState;
@@ -113,7 +114,7 @@ public final class PumpNode implements LifecycleActions, AutoCloseable {
   private SealableRawLog rawLog;
   private FakeBinlogTicker ticker;
   private ControlTopic control;
-  private PumpRegistration registration;
+  private NodeRegistration registration;
   private PumpGrpcServer grpc;
   private PumpStatusServer status;
   private volatile String exitReason = "";
@@ -136,7 +137,7 @@ public final class PumpNode implements LifecycleActions, AutoCloseable {
 
   private void startUp() {
     final PumpConfig.Security security = config.security();
-    resources.own(DataDirLock.acquire(config.dataDir()));
+    resources.own(DataDirLock.acquire(config.dataDir(), "pump"));
     tso =
         resources.own(
             PdTimestampOracle.connect(
@@ -170,17 +171,15 @@ public final class PumpNode implements LifecycleActions, AutoCloseable {
 
     registration =
         resources.own(
-            new PumpRegistration(
+            new NodeRegistration(
                 registry,
                 tso,
-                watermark,
-                metrics,
-                nodeId,
-                advertised.toString(),
-                statusAdvertised.toString(),
-                config.heartbeatInterval(),
-                config.livenessTtl(),
-                scheduler));
+                new NodeRegistration.Node(
+                    NodeKind.PUMP, nodeId, advertised.toString(), statusAdvertised.toString()),
+                watermark::maxCommitTs,
+                new NodeRegistration.Timing(config.heartbeatInterval(), config.livenessTtl()),
+                scheduler,
+                (consecutive, error) -> metrics.registryHeartbeatFailed()));
     registration.acquireLiveness();
     partition =
         new PartitionBinding(etcd, keys, ETCD_TIMEOUT).bind(nodeId, topics.rawPartitionCount());
