@@ -126,6 +126,10 @@ public final class OrderingConfigLoader {
           SYNCER_PREFIX,
           "the downstream is configured in mysql-sink.toml or kafka-sink.toml");
 
+  /** Tables whose keys are read as they come (or refused by the stream itself). */
+  private static final Set<String> PASS_THROUGH =
+      Set.of(KafkaSection.CLIENT_PREFIX, STREAMS_PREFIX, SYNCER_PREFIX, SECURITY_PREFIX);
+
   /** Kafka Streams properties the stream sets itself, with the key to use instead. */
   private static final Map<String, String> OWN_STREAMS_PROPERTIES =
       Map.of(
@@ -155,11 +159,18 @@ public final class OrderingConfigLoader {
    */
   public static OrderingConfig from(final Settings settings) {
     return read(
-        new ConfigReader(
-            COMPONENT,
-            definition(),
-            ORIGINAL_KEYS.adopt(settings),
-            Set.of(KafkaSection.CLIENT_PREFIX, STREAMS_PREFIX, SYNCER_PREFIX, SECURITY_PREFIX)));
+        new ConfigReader(COMPONENT, definition(), ORIGINAL_KEYS.adopt(settings), PASS_THROUGH));
+  }
+
+  /**
+   * True if {@link #from} takes {@code key} (defined, an original drainer's name for one, or under
+   * a pass-through table), as opposed to refusing it as unknown: how a process that shares one file
+   * among several components (the drainer) knows which keys are the stream's.
+   */
+  public static boolean accepts(final String key) {
+    return definition().configKeys().containsKey(key)
+        || RENAMED.containsKey(key)
+        || PASS_THROUGH.stream().anyMatch(key::startsWith);
   }
 
   /** The warnings {@link #from} logs: one per accepted key that has no effect. */

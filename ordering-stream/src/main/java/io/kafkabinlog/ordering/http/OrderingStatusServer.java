@@ -107,6 +107,11 @@ public final class OrderingStatusServer implements AutoCloseable {
 
   /** The {@code /status} document for {@code s} (package-private for tests). */
   ObjectNode statusJson(final OrderingStatus s) {
+    return statusJson(info, s);
+  }
+
+  /** The {@code /status} document of a stream described by {@code info}, in state {@code s}. */
+  public static ObjectNode statusJson(final Info info, final OrderingStatus s) {
     final ObjectNode root = JSON.createObjectNode();
     final ObjectNode pumpPos = root.putObject("PumpPos");
     for (final OrderingStatus.Pump pump : s.pumps()) {
