@@ -97,6 +97,10 @@ public final class MysqlSinkConfigLoader {
           Map.entry("syncer.sql-mode", "statements run in the server's SQL mode"),
           Map.entry("syncer.to.checkpoint.type", "the checkpoint is always in the downstream"));
 
+  /** Tables whose keys are read as they come (or refused by the sink itself). */
+  private static final Set<String> PASS_THROUGH =
+      Set.of(KafkaSection.CLIENT_PREFIX, REPLICATE_DO_TABLE + ".", IGNORE_TABLE + ".", "security.");
+
   private static final OriginalKeys ORIGINAL_KEYS =
       new OriginalKeys(
           RENAMED,
@@ -119,17 +123,18 @@ public final class MysqlSinkConfigLoader {
    */
   public static MysqlSinkConfig from(final Settings settings) {
     final Settings adopted = ORIGINAL_KEYS.adopt(settings);
-    return read(
-        adopted,
-        new ConfigReader(
-            COMPONENT,
-            definition(),
-            adopted,
-            Set.of(
-                KafkaSection.CLIENT_PREFIX,
-                REPLICATE_DO_TABLE + ".",
-                IGNORE_TABLE + ".",
-                "security.")));
+    return read(adopted, new ConfigReader(COMPONENT, definition(), adopted, PASS_THROUGH));
+  }
+
+  /**
+   * True if {@link #from} takes {@code key} (defined, an original drainer's name for one, or under
+   * a table read as it comes), as opposed to refusing it as unknown: how a process that shares one
+   * file among several components (the drainer) knows which keys are the sink's.
+   */
+  public static boolean accepts(final String key) {
+    return definition().configKeys().containsKey(key)
+        || RENAMED.containsKey(key)
+        || PASS_THROUGH.stream().anyMatch(key::startsWith);
   }
 
   /** The warnings {@link #from} logs: one per accepted key that has no effect. */

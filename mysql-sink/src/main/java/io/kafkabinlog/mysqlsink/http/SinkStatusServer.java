@@ -106,6 +106,11 @@ public final class SinkStatusServer implements AutoCloseable {
 
   /** The {@code /status} document for {@code s} (package-private for tests). */
   ObjectNode statusJson(final SinkStatus s) {
+    return statusJson(info, s);
+  }
+
+  /** The {@code /status} document of a sink described by {@code info}, in state {@code s}. */
+  public static ObjectNode statusJson(final Info info, final SinkStatus s) {
     final ObjectNode root = JSON.createObjectNode();
     root.put("clusterId", info.clusterId());
     root.put("mode", info.mode());
