@@ -1,13 +1,13 @@
 package io.kafkabinlog.drainer;
 
-import io.kafkabinlog.common.config.ConfigValidationException;
-import io.kafkabinlog.common.error.BinlogException;
+import io.kafkabinlog.common.config.MainConfig;
 import io.kafkabinlog.drainer.config.DrainerConfig;
 import io.kafkabinlog.drainer.config.DrainerConfigLoader;
 import io.kafkabinlog.drainer.lifecycle.DrainerNode;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,16 +34,12 @@ public final class DrainerMain {
               + " DRAINER_SYNCER__TO__PASSWORD)");
       return 0;
     }
-    final DrainerConfig config;
-    try {
-      config = DrainerConfigLoader.load(args, env);
-    } catch (ConfigValidationException e) {
-      System.err.println(e.getMessage());
-      return 2;
-    } catch (BinlogException e) {
-      System.err.println("drainer: " + e.getMessage());
-      return 2;
+    final Optional<DrainerConfig> loaded =
+        MainConfig.load("drainer", () -> DrainerConfigLoader.load(args, env), System.err);
+    if (loaded.isEmpty()) {
+      return MainConfig.INVALID_EXIT_CODE;
     }
+    final DrainerConfig config = loaded.get();
     final DrainerNode node;
     try {
       node = DrainerNode.start(config);

@@ -1,7 +1,5 @@
 package io.kafkabinlog.common.http;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Objects;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -20,7 +18,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class StateActionRoute {
   private static final Logger LOG = LoggerFactory.getLogger(StateActionRoute.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** The original's error code in the {@code {"message","code","data"}} envelope. */
   public static final int ERROR_CODE = 3;
@@ -62,12 +59,7 @@ public final class StateActionRoute {
     return envelope("apply action " + action + " success!", 200);
   }
 
-  /** The original's {@code {"message","code","data"}} reply, always HTTP 200. */
-  public static HttpReply envelope(final String message, final int code) {
-    final ObjectNode node = JSON.createObjectNode();
-    node.put("message", message);
-    node.put("code", code);
-    node.putNull("data");
-    return HttpReply.json(node);
+  private static HttpReply envelope(final String message, final int code) {
+    return OriginalEnvelope.reply(message, code);
   }
 }

@@ -97,23 +97,20 @@ public final class DrainerConfigLoader {
 
   /** Original keys with no effect in the drainer or either component, with the reason. */
   private static final Map<String, String> NOT_APPLICABLE_REASONS =
-      Map.ofEntries(
-          Map.entry(
-              "log-file", "logs go to stderr; redirect them or let the supervisor collect them"),
-          Map.entry("log-level", "the level comes from the LOG_LEVEL environment variable"),
-          Map.entry("metrics-addr", "no push gateway; Prometheus scrapes GET /metrics on addr"),
-          Map.entry("metrics-interval", "no push gateway; Prometheus scrapes GET /metrics on addr"),
-          Map.entry("detect-interval", "pumps join and leave through the control topic"),
-          Map.entry(
-              "syncer.enable-dispatch",
-              "transactions are applied in parallel where their rows do not conflict"),
-          Map.entry(
-              "syncer.disable-dispatch",
-              "transactions are applied in parallel where their rows do not conflict"),
-          Map.entry("syncer.enable-detect", "conflict detection between transactions is always on"),
-          Map.entry(
-              "syncer.disable-detect", "conflict detection between transactions is always on"),
-          Map.entry("syncer.channel-id", "loopback control is not supported"));
+      OriginalKeys.withLoggingAndPushMetrics(
+          Map.ofEntries(
+              Map.entry("detect-interval", "pumps join and leave through the control topic"),
+              Map.entry(
+                  "syncer.enable-dispatch",
+                  "transactions are applied in parallel where their rows do not conflict"),
+              Map.entry(
+                  "syncer.disable-dispatch",
+                  "transactions are applied in parallel where their rows do not conflict"),
+              Map.entry(
+                  "syncer.enable-detect", "conflict detection between transactions is always on"),
+              Map.entry(
+                  "syncer.disable-detect", "conflict detection between transactions is always on"),
+              Map.entry("syncer.channel-id", "loopback control is not supported")));
 
   private static final OriginalKeys ORIGINAL_KEYS =
       new OriginalKeys(
@@ -255,11 +252,7 @@ public final class DrainerConfigLoader {
         "",
         Importance.LOW,
         "The original's encrypted password; not supported, see [syncer.to] password-file.");
-    NOT_APPLICABLE_REASONS.forEach(
-        (key, reason) ->
-            def.define(
-                key, Type.STRING, "", Importance.LOW, "Original drainer key; ignored: " + reason));
-    return def;
+    return ORIGINAL_KEYS.defineIgnored(def);
   }
 
   private static boolean isOwn(final String key) {

@@ -1,11 +1,11 @@
 package io.kafkabinlog.drainer.lifecycle;
 
-import io.kafkabinlog.common.concurrent.DaemonThreads;
 import io.kafkabinlog.common.datadir.DataDirLock;
 import io.kafkabinlog.common.datadir.NodeIdentity;
 import io.kafkabinlog.common.http.LifecycleActions;
 import io.kafkabinlog.common.http.StateActionRoute;
-import io.kafkabinlog.common.lifecycle.OpenedResources;
+import io.kafkabinlog.common.http.StatusHttpServer;
+import io.kafkabinlog.common.lifecycle.NodeRuntime;
 import io.kafkabinlog.common.net.FreePorts;
 import io.kafkabinlog.common.net.HostPort;
 import io.kafkabinlog.common.pd.PdTimestampOracle;
@@ -14,8 +14,8 @@ import io.kafkabinlog.common.registry.NodeRegistration;
 import io.kafkabinlog.common.registry.NodeState;
 import io.kafkabinlog.common.registry.RegistryKeys;
 import io.kafkabinlog.drainer.config.DrainerConfig;
+import io.kafkabinlog.drainer.http.DrainerApi;
 import io.kafkabinlog.drainer.http.DrainerStatus;
-import io.kafkabinlog.drainer.http.DrainerStatusServer;
 import io.kafkabinlog.drainer.registry.DrainerRegistration;
 import io.kafkabinlog.mysqlsink.app.MysqlSinkApp;
 import io.kafkabinlog.mysqlsink.metrics.SinkStatus;
@@ -23,11 +23,7 @@ import io.kafkabinlog.ordering.app.OrderingApp;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,12 +51,7 @@ public final class DrainerNode implements LifecycleActions {
   private static final Duration ETCD_TIMEOUT = Duration.ofSeconds(10);
 
   private final DrainerConfig config;
-  private final OpenedResources resources = new OpenedResources();
-  private final ScheduledExecutorService scheduler =
-      Executors.newScheduledThreadPool(1, DaemonThreads.named("drainer-heartbeat"));
-  private final ExecutorService lifecycle =
-      Executors.newSingleThreadExecutor(DaemonThreads.named("drainer-lifecycle"));
-  private final CountDownLatch exited = new CountDownLatch(1);
+  private final NodeRuntime runtime = new NodeRuntime("drainer", 1);
   // Null while starting; ONLINE, then PAUSING -> PAUSED or CLOSING -> OFFLINE.
   private final AtomicReference<NodeState> phase = new AtomicReference<>();
   private final AtomicReference<String> failure = new AtomicReference<>();
@@ -68,7 +59,7 @@ public final class DrainerNode implements LifecycleActions {
 
   private volatile String nodeId = "";
   private DrainerRegistration registration;
-  private DrainerStatusServer http;
+  private StatusHttpServer http;
   private volatile OrderingApp ordering;
   private volatile MysqlSinkApp sink;
 
@@ -83,20 +74,20 @@ public final class DrainerNode implements LifecycleActions {
       node.startUp();
       return node;
     } catch (RuntimeException e) {
-      node.shutDownNow();
+      node.runtime.shutDown();
       throw e;
     }
   }
 
   private void startUp() {
-    resources.own(DataDirLock.acquire(config.dataDir(), "drainer"));
+    runtime.own(DataDirLock.acquire(config.dataDir(), "drainer"));
     final PdTimestampOracle tso =
-        resources.own(
+        runtime.own(
             PdTimestampOracle.connect(
                 config.tsoUrls(), PdTimestampOracle.DEFAULT_TIMEOUT, config.clusterId()));
     final long clusterId = tso.clusterId();
     final EtcdNodeRegistry registry =
-        resources.own(
+        runtime.own(
             EtcdNodeRegistry.connect(
                 config.pdUrls(), new RegistryKeys(config.registryRoot()), ETCD_TIMEOUT));
 
@@ -108,7 +99,7 @@ public final class DrainerNode implements LifecycleActions {
             : config.advertiseAddr();
     nodeId = NodeIdentity.resolve(config.nodeId(), config.dataDir(), advertised);
     registration =
-        resources.own(
+        runtime.own(
             new DrainerRegistration(
                 registry,
                 tso,
@@ -116,25 +107,28 @@ public final class DrainerNode implements LifecycleActions {
                 advertised.toString(),
                 this::checkpointTs,
                 new NodeRegistration.Timing(config.heartbeatInterval(), config.livenessTtl()),
-                scheduler,
+                runtime.timer(),
                 this::registryLost));
     registration.acquire();
     // Bound before the components start: a taken addr is reported before any work.
     http =
-        resources.own(
-            new DrainerStatusServer(
+        runtime.own(
+            new StatusHttpServer(
                 listen,
-                this::status,
-                this::metricsRegistries,
-                new StateActionRoute("drainer", () -> nodeId, this)));
+                Optional.empty(),
+                "drainer-http",
+                new DrainerApi(
+                    this::status,
+                    this::metricsRegistries,
+                    new StateActionRoute("drainer", () -> nodeId, this))));
 
     final long initialCommitTs =
         config.initialCommitTs() == DrainerConfig.INITIAL_COMMIT_TS_NOW
             ? tso.getTimestamp()
             : config.initialCommitTs();
-    ordering = resources.own(OrderingApp.startEmbedded(config.ordering()));
+    ordering = runtime.own(OrderingApp.startEmbedded(config.ordering()));
     sink =
-        resources.own(
+        runtime.own(
             MysqlSinkApp.startEmbedded(
                 config.sink().withClusterId(clusterId).withInitialCommitTs(initialCommitTs)));
     http.start();
@@ -191,21 +185,21 @@ public final class DrainerNode implements LifecycleActions {
     if (logLine != null) {
       LOG.warn("drainer {} stops: its {}", nodeId, logLine);
     }
-    lifecycle.execute(() -> stop(NodeState.PAUSING, NodeState.PAUSED));
+    runtime.inBackground(() -> stop(NodeState.PAUSING, NodeState.PAUSED));
   }
 
   /** {@code PUT /state/<id>/pause}, and SIGTERM: returns at once; the stop runs in background. */
   @Override
   public void pause() {
     begin(NodeState.PAUSING);
-    lifecycle.execute(() -> stop(NodeState.PAUSING, NodeState.PAUSED));
+    runtime.inBackground(() -> stop(NodeState.PAUSING, NodeState.PAUSED));
   }
 
   /** {@code PUT /state/<id>/close} ({@code binlogctl offline-drainer}). */
   @Override
   public void close() {
     begin(NodeState.CLOSING);
-    lifecycle.execute(() -> stop(NodeState.CLOSING, NodeState.OFFLINE));
+    runtime.inBackground(() -> stop(NodeState.CLOSING, NodeState.OFFLINE));
   }
 
   private void begin(final NodeState stopping) {
@@ -230,9 +224,9 @@ public final class DrainerNode implements LifecycleActions {
     } catch (IllegalStateException notOnline) {
       LOG.debug("SIGTERM while {}: {}", describe(phase.get()), notOnline.getMessage());
     }
-    if (!exited.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+    if (!runtime.awaitShutDown(wait)) {
       LOG.warn("drainer {} did not finish stopping within {}; closing now", nodeId, wait);
-      shutDownNow();
+      runtime.shutDown();
     }
   }
 
@@ -257,7 +251,7 @@ public final class DrainerNode implements LifecycleActions {
       exitCode = 1;
       LOG.error("drainer {} failed while stopping: {}", nodeId, e.getMessage(), e);
     } finally {
-      shutDownNow();
+      runtime.shutDown();
     }
   }
 
@@ -271,17 +265,6 @@ public final class DrainerNode implements LifecycleActions {
           state.wireName(),
           e.getMessage());
     }
-  }
-
-  /** Stops serving and releases everything, without any state transition. Idempotent. */
-  private synchronized void shutDownNow() {
-    if (exited.getCount() == 0) {
-      return;
-    }
-    scheduler.shutdownNow();
-    resources.close();
-    lifecycle.shutdown();
-    exited.countDown();
   }
 
   private long checkpointTs() {
@@ -317,7 +300,7 @@ public final class DrainerNode implements LifecycleActions {
 
   /** Blocks until the drainer has stopped and released everything. */
   public void awaitExit() throws InterruptedException {
-    exited.await();
+    runtime.awaitShutDown();
   }
 
   /** 0 after a clean pause or close, 1 after a failure. Meaningful once exited. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kafkabinlog.common.error.FatalBinlogException;
 import io.kafkabinlog.common.http.HttpReply;
+import io.kafkabinlog.common.http.OriginalEnvelope;
 import io.kafkabinlog.common.http.StatusHttpServer;
 import io.kafkabinlog.common.net.HostPort;
 import io.kafkabinlog.common.tso.Tso;
@@ -91,18 +92,10 @@ public final class OrderingStatusServer implements AutoCloseable {
       case "/status" ->
           HttpReply.only("GET", method, () -> HttpReply.json(statusJson(status.get())));
       case "/commit_ts" ->
-          HttpReply.only("GET", method, () -> HttpReply.json(commitTs(status.get())));
+          HttpReply.only("GET", method, () -> OriginalEnvelope.commitTs(status.get().resolvedTs()));
       case "/metrics" -> HttpReply.only("GET", method, () -> HttpReply.metrics(metrics));
       default -> HttpReply.notFound(path);
     };
-  }
-
-  private static ObjectNode commitTs(final OrderingStatus s) {
-    final ObjectNode node = JSON.createObjectNode();
-    node.put("message", "get drainer's latest ts success!");
-    node.put("code", 200);
-    node.putObject("data").put("ts", s.resolvedTs());
-    return node;
   }
 
   /** The {@code /status} document for {@code s} (package-private for tests). */

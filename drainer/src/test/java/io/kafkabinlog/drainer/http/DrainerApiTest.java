@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kafkabinlog.common.http.LifecycleActions;
 import io.kafkabinlog.common.http.StateActionRoute;
+import io.kafkabinlog.common.http.StatusHttpServer;
 import io.kafkabinlog.common.net.HostPort;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -15,15 +16,16 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-class DrainerStatusServerTest {
+class DrainerApiTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final List<String> applied = new CopyOnWriteArrayList<>();
-  private DrainerStatusServer server;
+  private StatusHttpServer server;
   private volatile DrainerStatus status = status(true, true);
 
   private static DrainerStatus status(final boolean streamSynced, final boolean sinkIdle) {
@@ -41,26 +43,26 @@ class DrainerStatusServerTest {
     Counter.builder().name("binlog_ordering_test").help("t").register(ordering).inc(3);
     final PrometheusRegistry sink = new PrometheusRegistry();
     Counter.builder().name("binlog_mysql_sink_test").help("t").register(sink).inc(4);
-    server =
-        new DrainerStatusServer(
-                new HostPort("127.0.0.1", 0),
-                () -> status,
-                () -> List.of(ordering, sink),
-                new StateActionRoute(
-                    "drainer",
-                    () -> "drainer-1",
-                    new LifecycleActions() {
-                      @Override
-                      public void pause() {
-                        applied.add("pause");
-                      }
+    final DrainerApi api =
+        new DrainerApi(
+            () -> status,
+            () -> List.of(ordering, sink),
+            new StateActionRoute(
+                "drainer",
+                () -> "drainer-1",
+                new LifecycleActions() {
+                  @Override
+                  public void pause() {
+                    applied.add("pause");
+                  }
 
-                      @Override
-                      public void close() {
-                        applied.add("close");
-                      }
-                    }))
-            .start();
+                  @Override
+                  public void close() {
+                    applied.add("close");
+                  }
+                }));
+    server = new StatusHttpServer(new HostPort("127.0.0.1", 0), Optional.empty(), "test", api);
+    server.start();
     return "http://127.0.0.1:" + server.port();
   }
 
@@ -135,5 +137,6 @@ class DrainerStatusServerTest {
         .contains("binlog_ordering_test_total 3")
         .contains("binlog_mysql_sink_test_total 4");
     assertThat(send("GET", base + "/nope").statusCode()).isEqualTo(404);
+    assertThat(send("PUT", base + "/state/drainer-1").statusCode()).isEqualTo(404);
   }
 }
