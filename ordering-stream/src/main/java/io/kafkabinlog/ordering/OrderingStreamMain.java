@@ -1,12 +1,12 @@
 package io.kafkabinlog.ordering;
 
-import io.kafkabinlog.common.config.ConfigValidationException;
-import io.kafkabinlog.common.error.BinlogException;
+import io.kafkabinlog.common.config.MainConfig;
 import io.kafkabinlog.ordering.app.OrderingApp;
 import io.kafkabinlog.ordering.config.OrderingConfig;
 import io.kafkabinlog.ordering.config.OrderingConfigLoader;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,16 +32,12 @@ public final class OrderingStreamMain {
               + " ORDERING_KAFKA__BOOTSTRAP_SERVERS)");
       return 0;
     }
-    final OrderingConfig config;
-    try {
-      config = OrderingConfigLoader.load(args, env);
-    } catch (ConfigValidationException e) {
-      System.err.println(e.getMessage());
-      return 2;
-    } catch (BinlogException e) {
-      System.err.println("ordering-stream: " + e.getMessage());
-      return 2;
+    final Optional<OrderingConfig> loaded =
+        MainConfig.load("ordering-stream", () -> OrderingConfigLoader.load(args, env), System.err);
+    if (loaded.isEmpty()) {
+      return MainConfig.INVALID_EXIT_CODE;
     }
+    final OrderingConfig config = loaded.get();
     final OrderingApp app;
     try {
       app = OrderingApp.start(config);

@@ -1,12 +1,12 @@
 package io.kafkabinlog.pump;
 
-import io.kafkabinlog.common.config.ConfigValidationException;
-import io.kafkabinlog.common.error.BinlogException;
+import io.kafkabinlog.common.config.MainConfig;
 import io.kafkabinlog.pump.config.PumpConfig;
 import io.kafkabinlog.pump.config.PumpConfigLoader;
 import io.kafkabinlog.pump.lifecycle.PumpNode;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,16 +30,12 @@ public final class PumpMain {
               + " environment PUMP_<KEY>, e.g. PUMP_KAFKA__BOOTSTRAP_SERVERS)");
       return 0;
     }
-    final PumpConfig config;
-    try {
-      config = PumpConfigLoader.load(args, System.getenv());
-    } catch (ConfigValidationException e) {
-      System.err.println(e.getMessage());
-      return 2;
-    } catch (BinlogException e) {
-      System.err.println("pump: " + e.getMessage());
-      return 2;
+    final Optional<PumpConfig> loaded =
+        MainConfig.load("pump", () -> PumpConfigLoader.load(args, System.getenv()), System.err);
+    if (loaded.isEmpty()) {
+      return MainConfig.INVALID_EXIT_CODE;
     }
+    final PumpConfig config = loaded.get();
     final PumpNode node;
     try {
       node = PumpNode.start(config);

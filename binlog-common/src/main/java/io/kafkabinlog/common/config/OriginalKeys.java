@@ -1,9 +1,11 @@
 package io.kafkabinlog.common.config;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.apache.kafka.common.config.ConfigDef;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +30,14 @@ public record OriginalKeys(
     String tableReason) {
   private static final Logger LOG = LoggerFactory.getLogger(OriginalKeys.class);
 
+  /** The original drainer's logging and push-gateway keys, which no component here has. */
+  private static final Map<String, String> LOGGING_AND_PUSH_METRICS =
+      Map.of(
+          "log-file", "logs go to stderr; redirect them or let the supervisor collect them",
+          "log-level", "the level comes from the LOG_LEVEL environment variable",
+          "metrics-addr", "no push gateway; Prometheus scrapes GET /metrics",
+          "metrics-interval", "no push gateway; Prometheus scrapes GET /metrics");
+
   public OriginalKeys {
     renamed = Map.copyOf(renamed);
     Objects.requireNonNull(verdict, "verdict");
@@ -36,6 +46,32 @@ public record OriginalKeys(
       throw new IllegalArgumentException("a table prefix ends in a dot: " + ignoredTable);
     }
     Objects.requireNonNull(tableReason, "tableReason");
+  }
+
+  /**
+   * {@code more} and the original drainer's logging and push-gateway keys ({@code log-file}, {@code
+   * log-level}, {@code metrics-addr}, {@code metrics-interval}), with why each is ignored.
+   */
+  public static Map<String, String> withLoggingAndPushMetrics(final Map<String, String> more) {
+    final Map<String, String> all = new HashMap<>(LOGGING_AND_PUSH_METRICS);
+    all.putAll(more);
+    return Map.copyOf(all);
+  }
+
+  /**
+   * Defines each ignored key as an optional string, so that the reader accepts it (and {@link
+   * #adopt} warns of it).
+   */
+  public ConfigDef defineIgnored(final ConfigDef def) {
+    ignored.forEach(
+        (key, reason) ->
+            def.define(
+                key,
+                ConfigDef.Type.STRING,
+                "",
+                ConfigDef.Importance.LOW,
+                "Original key; " + reason));
+    return def;
   }
 
   /** {@code settings} with the renamed keys moved, after logging a warning per ignored key. */

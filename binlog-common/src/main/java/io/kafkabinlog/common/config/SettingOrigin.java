@@ -3,15 +3,18 @@ package io.kafkabinlog.common.config;
 /**
  * Where a setting's value came from, so that an error can point at the line to change.
  *
- * @param kind file, env or flag
- * @param where the file path, variable name or flag as the user wrote it
+ * @param kind file, env, flag, or derived from another setting
+ * @param where the file path, variable name or flag as the user wrote it; for a derived value, the
+ *     setting it comes from
  */
 public record SettingOrigin(Kind kind, String where) {
-  /** The layers, lowest precedence first. */
+  /** The layers, lowest precedence first; then values derived from other settings. */
   public enum Kind {
     FILE,
     ENV,
-    FLAG
+    FLAG,
+    /** A value another setting implies (the drainer's state-dir under its data-dir). */
+    DERIVED
   }
 
   @Override
@@ -20,6 +23,7 @@ public record SettingOrigin(Kind kind, String where) {
       case FILE -> "file " + where;
       case ENV -> "environment variable " + where;
       case FLAG -> "flag " + where;
+      case DERIVED -> "derived from " + where;
     };
   }
 }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -147,6 +148,23 @@ public final class Settings {
     merged.putAll(higher.values);
     from.putAll(higher.origins);
     return new Settings(merged, from);
+  }
+
+  /**
+   * The settings whose keys {@code keep} accepts, with their origins: what one component of a
+   * process that runs several (the drainer) reads of a file they share.
+   */
+  public Settings only(final Predicate<String> keep) {
+    final Map<String, Object> kept = new LinkedHashMap<>();
+    final Map<String, SettingOrigin> from = new LinkedHashMap<>();
+    values.forEach(
+        (key, value) -> {
+          if (keep.test(key)) {
+            kept.put(key, value);
+            from.put(key, origins.get(key));
+          }
+        });
+    return new Settings(kept, from);
   }
 
   /**

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kafkabinlog.common.metrics.PrometheusText;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -45,6 +46,12 @@ public record HttpReply(int status, String contentType, byte[] body, Map<String,
   public static HttpReply metrics(final PrometheusRegistry registry) {
     return new HttpReply(
         200, PrometheusText.CONTENT_TYPE, PrometheusText.scrape(registry), Map.of());
+  }
+
+  /** 200 with the registries' metrics in one Prometheus text: {@code GET /metrics}. */
+  public static HttpReply metrics(final List<PrometheusRegistry> registries) {
+    return new HttpReply(
+        200, PrometheusText.CONTENT_TYPE, PrometheusText.scrape(registries), Map.of());
   }
 
   /** {@code handler}'s reply if {@code method} is {@code allowed}, else 405 saying which is. */

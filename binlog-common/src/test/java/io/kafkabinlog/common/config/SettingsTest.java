@@ -124,4 +124,20 @@ class SettingsTest {
             Settings.of(Map.of("old", "1", "new", "2"), code).withRenamedKey("old", "new").values())
         .containsOnly(Map.entry("new", "2"));
   }
+
+  @Test
+  void onlyKeepsTheChosenKeysWithTheirOrigins() {
+    final Settings settings =
+        Settings.of(Map.of("a", "1", "b.c", "2"), new SettingOrigin(SettingOrigin.Kind.FILE, "f"))
+            .overriddenBy(
+                Settings.of(
+                    Map.of("b.d", "3"), new SettingOrigin(SettingOrigin.Kind.FLAG, "--b.d=3")));
+
+    final Settings kept = settings.only(key -> key.startsWith("b."));
+
+    assertThat(kept.values()).containsOnlyKeys("b.c", "b.d");
+    assertThat(kept.origin("b.d"))
+        .hasValueSatisfying(o -> assertThat(o.kind()).isEqualTo(SettingOrigin.Kind.FLAG));
+    assertThat(kept.origin("a")).isEmpty();
+  }
 }

@@ -1,5 +1,6 @@
 package io.kafkabinlog.mysqlsink.app;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kafkabinlog.common.error.ErrorCode;
 import io.kafkabinlog.common.error.FatalBinlogException;
 import io.kafkabinlog.common.error.RetriableBinlogException;
@@ -7,6 +8,7 @@ import io.kafkabinlog.common.kafka.TopicNames;
 import io.kafkabinlog.mysqlsink.config.MysqlSinkConfig;
 import io.kafkabinlog.mysqlsink.http.SinkStatusServer;
 import io.kafkabinlog.mysqlsink.metrics.SinkMetrics;
+import io.kafkabinlog.mysqlsink.metrics.SinkStatus;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -34,6 +36,7 @@ public final class MysqlSinkApp implements AutoCloseable {
   private final MariaDbPoolDataSource dataSource;
   private final TxnTopicSink sink;
   private final SinkMetrics metrics;
+  private final SinkStatusServer.Info info;
   private final SinkStatusServer status;
   private final Thread thread;
   private final CountDownLatch exited = new CountDownLatch(1);
@@ -45,11 +48,13 @@ public final class MysqlSinkApp implements AutoCloseable {
       final MariaDbPoolDataSource dataSource,
       final TxnTopicSink sink,
       final SinkMetrics metrics,
+      final SinkStatusServer.Info info,
       final SinkStatusServer status) {
     this.config = config;
     this.dataSource = dataSource;
     this.sink = sink;
     this.metrics = metrics;
+    this.info = info;
     this.status = status;
     this.thread = new Thread(this::runSink, "mysql-sink");
   }
@@ -61,6 +66,19 @@ public final class MysqlSinkApp implements AutoCloseable {
    *     mode is not available
    */
   public static MysqlSinkApp start(final MysqlSinkConfig configured) {
+    return start(configured, true);
+  }
+
+  /**
+   * {@link #start} without the status API ({@code status-addr} is not bound): for a process that
+   * serves one API for several components (the drainer), from {@link #statusJson()} and {@link
+   * #metricsRegistry()}.
+   */
+  public static MysqlSinkApp startEmbedded(final MysqlSinkConfig configured) {
+    return start(configured, false);
+  }
+
+  private static MysqlSinkApp start(final MysqlSinkConfig configured, final boolean servesStatus) {
     Objects.requireNonNull(configured, "config");
     if (configured.mode() != MysqlSinkConfig.Mode.TRANSACTIONAL) {
       throw new FatalBinlogException(
@@ -72,23 +90,25 @@ public final class MysqlSinkApp implements AutoCloseable {
     final MysqlSinkConfig config = ClusterIdSource.resolve(configured);
     final SinkMetrics metrics = new SinkMetrics(new PrometheusRegistry(), Clock.systemUTC());
     final TopicNames names = SinkWiring.topicNames(config);
+    final SinkStatusServer.Info info =
+        new SinkStatusServer.Info(
+            Long.toUnsignedString(config.clusterId()),
+            config.mode().name().toLowerCase(java.util.Locale.ROOT),
+            names.txn(),
+            names.consumerGroup(SinkWiring.COMPONENT, SinkWiring.GROUP_TARGET));
     // Bound first: a taken status-addr is a configuration error, reported before any work.
     final SinkStatusServer status =
-        new SinkStatusServer(
-            config.statusAddr(),
-            new SinkStatusServer.Info(
-                Long.toUnsignedString(config.clusterId()),
-                config.mode().name().toLowerCase(java.util.Locale.ROOT),
-                names.txn(),
-                names.consumerGroup(SinkWiring.COMPONENT, SinkWiring.GROUP_TARGET)),
-            metrics::snapshot,
-            metrics.registry());
+        servesStatus
+            ? new SinkStatusServer(config.statusAddr(), info, metrics::snapshot, metrics.registry())
+            : null;
     MariaDbPoolDataSource dataSource = null;
     try {
       dataSource = SinkWiring.dataSource(config);
       final TxnTopicSink sink = SinkWiring.txnTopicSink(config, dataSource, metrics);
-      final MysqlSinkApp app = new MysqlSinkApp(config, dataSource, sink, metrics, status);
-      status.start();
+      final MysqlSinkApp app = new MysqlSinkApp(config, dataSource, sink, metrics, info, status);
+      if (status != null) {
+        status.start();
+      }
       LOG.info(
           "mysql-sink: cluster {}, downstream {}:{}, {} workers",
           config.clusterId(),
@@ -98,7 +118,7 @@ public final class MysqlSinkApp implements AutoCloseable {
       app.thread.start();
       return app;
     } catch (SQLException e) {
-      status.close();
+      closeStatus(status);
       if (dataSource != null) {
         dataSource.close();
       }
@@ -112,11 +132,17 @@ public final class MysqlSinkApp implements AutoCloseable {
               + e.getMessage(),
           e);
     } catch (RuntimeException e) {
-      status.close();
+      closeStatus(status);
       if (dataSource != null) {
         dataSource.close();
       }
       throw e;
+    }
+  }
+
+  private static void closeStatus(final SinkStatusServer status) {
+    if (status != null) {
+      status.close();
     }
   }
 
@@ -146,9 +172,35 @@ public final class MysqlSinkApp implements AutoCloseable {
     exited.await();
   }
 
-  /** The bound status port (status-addr with port 0: the one chosen). */
+  /**
+   * The bound status port (status-addr with port 0: the one chosen); -1 when started {@linkplain
+   * #startEmbedded embedded}.
+   */
   public int statusPort() {
-    return status.port();
+    return status == null ? -1 : status.port();
+  }
+
+  /**
+   * The commit_ts of the checkpoint row (every transaction at or below it is applied): the loaded
+   * one once the sink has started, then each one written; -1 before the checkpoint is loaded.
+   */
+  public long checkpointTs() {
+    return sink.checkpointTs();
+  }
+
+  /** The sink's state now: what {@code GET /status} renders. */
+  public SinkStatus status() {
+    return metrics.snapshot();
+  }
+
+  /** The {@code GET /status} document of the sink's own status API. */
+  public ObjectNode statusJson() {
+    return SinkStatusServer.statusJson(info, metrics.snapshot());
+  }
+
+  /** The sink's metrics ({@code binlog_mysql_sink_*}: apply latency, rows, checkpoint lag). */
+  public PrometheusRegistry metricsRegistry() {
+    return metrics.registry();
   }
 
   /** 0 after a clean stop, 1 after a failure or a stop that did not finish in time. */
@@ -175,6 +227,6 @@ public final class MysqlSinkApp implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     dataSource.close();
-    status.close();
+    closeStatus(status);
   }
 }

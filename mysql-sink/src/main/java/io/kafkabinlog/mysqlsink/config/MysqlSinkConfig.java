@@ -72,6 +72,22 @@ public record MysqlSinkConfig(
         downstream);
   }
 
+  /** This config starting at {@code commitTs} while no checkpoint row exists. */
+  public MysqlSinkConfig withInitialCommitTs(final long commitTs) {
+    return new MysqlSinkConfig(
+        clusterId,
+        tsoUrls,
+        mode,
+        statusAddr,
+        closeTimeout,
+        kafka,
+        schemaRegistryUrl,
+        commitTs,
+        checkpointSchema,
+        syncer,
+        downstream);
+  }
+
   /** Which topic the sink consumes. */
   public enum Mode {
     /** The txn topic: whole upstream transactions in commit_ts order. */

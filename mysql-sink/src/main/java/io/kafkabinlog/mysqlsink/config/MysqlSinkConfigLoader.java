@@ -85,17 +85,19 @@ public final class MysqlSinkConfigLoader {
 
   /** Keys of the original drainer that have no effect here, with the reason. */
   private static final Map<String, String> NOT_APPLICABLE_REASONS =
-      Map.ofEntries(
-          Map.entry(
-              "log-file", "logs go to stderr; redirect them or let the supervisor collect them"),
-          Map.entry("log-level", "the level comes from the LOG_LEVEL environment variable"),
-          Map.entry("metrics-addr", "no push gateway; Prometheus scrapes GET /metrics"),
-          Map.entry("metrics-interval", "no push gateway; Prometheus scrapes GET /metrics"),
-          Map.entry("data-dir", "the sink keeps its state in the downstream (checkpoint-schema)"),
-          Map.entry("node-id", "the Kafka consumer group identifies the sink"),
-          Map.entry("detect-interval", "the sink does not talk to pumps"),
-          Map.entry("syncer.sql-mode", "statements run in the server's SQL mode"),
-          Map.entry("syncer.to.checkpoint.type", "the checkpoint is always in the downstream"));
+      OriginalKeys.withLoggingAndPushMetrics(
+          Map.ofEntries(
+              Map.entry(
+                  "data-dir", "the sink keeps its state in the downstream (checkpoint-schema)"),
+              Map.entry("node-id", "the Kafka consumer group identifies the sink"),
+              Map.entry("detect-interval", "the sink does not talk to pumps"),
+              Map.entry("syncer.sql-mode", "statements run in the server's SQL mode"),
+              Map.entry(
+                  "syncer.to.checkpoint.type", "the checkpoint is always in the downstream")));
+
+  /** Tables whose keys are read as they come (or refused by the sink itself). */
+  private static final Set<String> PASS_THROUGH =
+      Set.of(KafkaSection.CLIENT_PREFIX, REPLICATE_DO_TABLE + ".", IGNORE_TABLE + ".", "security.");
 
   private static final OriginalKeys ORIGINAL_KEYS =
       new OriginalKeys(
@@ -119,17 +121,18 @@ public final class MysqlSinkConfigLoader {
    */
   public static MysqlSinkConfig from(final Settings settings) {
     final Settings adopted = ORIGINAL_KEYS.adopt(settings);
-    return read(
-        adopted,
-        new ConfigReader(
-            COMPONENT,
-            definition(),
-            adopted,
-            Set.of(
-                KafkaSection.CLIENT_PREFIX,
-                REPLICATE_DO_TABLE + ".",
-                IGNORE_TABLE + ".",
-                "security.")));
+    return read(adopted, new ConfigReader(COMPONENT, definition(), adopted, PASS_THROUGH));
+  }
+
+  /**
+   * True if {@link #from} takes {@code key} (defined, an original drainer's name for one, or under
+   * a table read as it comes), as opposed to refusing it as unknown: how a process that shares one
+   * file among several components (the drainer) knows which keys are the sink's.
+   */
+  public static boolean accepts(final String key) {
+    return definition().configKeys().containsKey(key)
+        || RENAMED.containsKey(key)
+        || PASS_THROUGH.stream().anyMatch(key::startsWith);
   }
 
   /** The warnings {@link #from} logs: one per accepted key that has no effect. */
@@ -251,11 +254,7 @@ public final class MysqlSinkConfigLoader {
     def.define(
         TO_PASSWORD, Type.PASSWORD, "", Importance.HIGH, "Password (file or environment only).");
     def.define(TO_PASSWORD_FILE, Type.STRING, "", Importance.HIGH, "File holding the password.");
-    NOT_APPLICABLE_REASONS.forEach(
-        (key, reason) ->
-            def.define(
-                key, Type.STRING, "", Importance.LOW, "Original drainer key; ignored: " + reason));
-    return def;
+    return ORIGINAL_KEYS.defineIgnored(def);
   }
 
   private static MysqlSinkConfig read(final Settings settings, final ConfigReader r) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kafkabinlog.common.error.FatalBinlogException;
 import io.kafkabinlog.common.http.HttpReply;
+import io.kafkabinlog.common.http.OriginalEnvelope;
 import io.kafkabinlog.common.http.StatusHttpServer;
 import io.kafkabinlog.common.net.HostPort;
 import io.kafkabinlog.common.tso.Tso;
@@ -90,22 +91,20 @@ public final class SinkStatusServer implements AutoCloseable {
       case "/status" ->
           HttpReply.only("GET", method, () -> HttpReply.json(statusJson(status.get())));
       case "/commit_ts" ->
-          HttpReply.only("GET", method, () -> HttpReply.json(commitTs(status.get())));
+          HttpReply.only(
+              "GET", method, () -> OriginalEnvelope.commitTs(status.get().checkpointTs()));
       case "/metrics" -> HttpReply.only("GET", method, () -> HttpReply.metrics(metrics));
       default -> HttpReply.notFound(path);
     };
   }
 
-  private static ObjectNode commitTs(final SinkStatus s) {
-    final ObjectNode node = JSON.createObjectNode();
-    node.put("message", "get drainer's latest ts success!");
-    node.put("code", 200);
-    node.putObject("data").put("ts", s.checkpointTs());
-    return node;
-  }
-
   /** The {@code /status} document for {@code s} (package-private for tests). */
   ObjectNode statusJson(final SinkStatus s) {
+    return statusJson(info, s);
+  }
+
+  /** The {@code /status} document of a sink described by {@code info}, in state {@code s}. */
+  public static ObjectNode statusJson(final Info info, final SinkStatus s) {
     final ObjectNode root = JSON.createObjectNode();
     root.put("clusterId", info.clusterId());
     root.put("mode", info.mode());

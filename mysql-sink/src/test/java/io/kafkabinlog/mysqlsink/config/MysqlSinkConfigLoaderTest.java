@@ -164,6 +164,25 @@ class MysqlSinkConfigLoaderTest {
   }
 
   @Test
+  void withInitialCommitTsChangesOnlyThat() {
+    final MysqlSinkConfig c = of(Map.of("cluster-id", "7", "syncer.worker-count", "3"));
+    final MysqlSinkConfig moved = c.withInitialCommitTs(123);
+    assertThat(moved.initialCommitTs()).isEqualTo(123);
+    assertThat(moved.withInitialCommitTs(c.initialCommitTs())).isEqualTo(c);
+  }
+
+  @Test
+  void acceptsSaysWhichKeysTheSinkTakes() {
+    assertThat(MysqlSinkConfigLoader.accepts("syncer.worker-count")).isTrue();
+    assertThat(MysqlSinkConfigLoader.accepts("syncer.to.checkpoint.schema"))
+        .as("the drainer's name for checkpoint-schema")
+        .isTrue();
+    assertThat(MysqlSinkConfigLoader.accepts("syncer.ignore-table.0.db-name")).isTrue();
+    assertThat(MysqlSinkConfigLoader.accepts("rows-partitions")).isFalse();
+    assertThat(MysqlSinkConfigLoader.accepts("syncer.worker-counts")).isFalse();
+  }
+
+  @Test
   void passwordFileLosesOnlyItsTrailingNewline() throws IOException {
     final Path secret = write("pw", " pa ss\n");
     final MysqlSinkConfig c =

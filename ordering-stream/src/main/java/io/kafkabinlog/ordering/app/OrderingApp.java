@@ -1,5 +1,6 @@
 package io.kafkabinlog.ordering.app;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kafkabinlog.common.error.BinlogException;
 import io.kafkabinlog.common.error.Causes;
 import io.kafkabinlog.common.error.RetriableBinlogException;
@@ -12,6 +13,7 @@ import io.kafkabinlog.ordering.config.OrderingConfigLoader;
 import io.kafkabinlog.ordering.decode.SchemaSource;
 import io.kafkabinlog.ordering.http.OrderingStatusServer;
 import io.kafkabinlog.ordering.metrics.OrderingMetrics;
+import io.kafkabinlog.ordering.metrics.OrderingStatus;
 import io.kafkabinlog.ordering.pairing.KafkaResolutionWriter;
 import io.kafkabinlog.schemas.registry.AvroSerializer;
 import io.kafkabinlog.schemas.registry.SchemaRegistryClient;
@@ -61,6 +63,7 @@ public final class OrderingApp implements AutoCloseable {
 
   private final OrderingConfig config;
   private final OrderingWiring wiring;
+  private final boolean servesStatus;
   private final OrderingMetrics metrics;
   private final OpenedResources resources = new OpenedResources();
   private final CountDownLatch exited = new CountDownLatch(1);
@@ -69,15 +72,18 @@ public final class OrderingApp implements AutoCloseable {
   private String clusterId;
   private String applicationId;
   private OrderingTopics.Layout topics;
+  private OrderingStatusServer.Info info;
   private OrderingStatusServer status;
   private KafkaStreams streams;
   private ResolverLoop resolver;
   private boolean closed;
   private boolean closedCleanly;
 
-  private OrderingApp(final OrderingConfig config, final OrderingWiring wiring) {
+  private OrderingApp(
+      final OrderingConfig config, final OrderingWiring wiring, final boolean servesStatus) {
     this.config = Objects.requireNonNull(config, "config");
     this.wiring = Objects.requireNonNull(wiring, "wiring");
+    this.servesStatus = servesStatus;
     this.metrics = new OrderingMetrics(new PrometheusRegistry(), Clock.systemUTC());
   }
 
@@ -88,7 +94,19 @@ public final class OrderingApp implements AutoCloseable {
 
   /** Starts with {@code wiring} in place of the production parts it overrides. */
   public static OrderingApp start(final OrderingConfig config, final OrderingWiring wiring) {
-    final OrderingApp app = new OrderingApp(config, wiring);
+    return start(new OrderingApp(config, wiring, true));
+  }
+
+  /**
+   * Starts the production stream without its status API ({@code status-addr} is not bound): for a
+   * process that serves one API for several components (the drainer), from {@link #statusJson()}
+   * and {@link #metricsRegistry()}.
+   */
+  public static OrderingApp startEmbedded(final OrderingConfig config) {
+    return start(new OrderingApp(config, OrderingWiring.standard(), false));
+  }
+
+  private static OrderingApp start(final OrderingApp app) {
     try {
       app.startUp();
       return app;
@@ -104,23 +122,24 @@ public final class OrderingApp implements AutoCloseable {
     applicationId = names.applicationId(COMPONENT);
     topics = ensureTopics(names);
 
-    status =
-        resources.own(
-            new OrderingStatusServer(
-                    config.statusAddr(),
-                    new OrderingStatusServer.Info(
-                        applicationId,
-                        clusterId,
-                        Map.of(
-                            "raw", topics.raw(),
-                            "resolutions", topics.resolutions(),
-                            "control", topics.control(),
-                            "txn", topics.txn(),
-                            "rows", topics.rows(),
-                            "deadLetter", topics.deadLetter())),
-                    metrics::snapshot,
-                    metrics.registry())
-                .start());
+    info =
+        new OrderingStatusServer.Info(
+            applicationId,
+            clusterId,
+            Map.of(
+                "raw", topics.raw(),
+                "resolutions", topics.resolutions(),
+                "control", topics.control(),
+                "txn", topics.txn(),
+                "rows", topics.rows(),
+                "deadLetter", topics.deadLetter()));
+    if (servesStatus) {
+      status =
+          resources.own(
+              new OrderingStatusServer(
+                      config.statusAddr(), info, metrics::snapshot, metrics.registry())
+                  .start());
+    }
 
     final AvroSerializer avro =
         new AvroSerializer(
@@ -171,12 +190,13 @@ public final class OrderingApp implements AutoCloseable {
                 })
             .start();
     LOG.info(
-        "ordering stream started: application id {}, cluster id {}, status http://{}:{},"
+        "ordering stream started: application id {}, cluster id {}, status {},"
             + " raw {} ({} partitions), outputs {} and {} ({} partitions)",
         applicationId,
         clusterId,
-        config.statusAddr().host(),
-        status.port(),
+        status == null
+            ? "served by the host process"
+            : "http://" + config.statusAddr().host() + ":" + status.port(),
         topics.raw(),
         topics.rawPartitions(),
         topics.txn(),
@@ -277,8 +297,24 @@ public final class OrderingApp implements AutoCloseable {
     return topics;
   }
 
+  /** The bound status port; -1 when started {@linkplain #startEmbedded embedded}. */
   public int statusPort() {
-    return status.port();
+    return status == null ? -1 : status.port();
+  }
+
+  /** The stream's state now: what {@code GET /status} renders. */
+  public OrderingStatus status() {
+    return metrics.snapshot();
+  }
+
+  /** The {@code GET /status} document of the stream's own status API. */
+  public ObjectNode statusJson() {
+    return OrderingStatusServer.statusJson(info, metrics.snapshot());
+  }
+
+  /** The stream's metrics ({@code binlog_ordering_*}). */
+  public PrometheusRegistry metricsRegistry() {
+    return metrics.registry();
   }
 
   public KafkaStreams.State state() {

@@ -97,25 +97,21 @@ public final class OrderingConfigLoader {
 
   /** Keys of the original drainer that have no effect here, with the reason. */
   private static final Map<String, String> NOT_APPLICABLE_REASONS =
-      Map.ofEntries(
-          Map.entry(
-              "log-file", "logs go to stderr; redirect them or let the supervisor collect them"),
-          Map.entry("log-level", "the level comes from the LOG_LEVEL environment variable"),
-          Map.entry("metrics-addr", "no push gateway; Prometheus scrapes GET /metrics"),
-          Map.entry("metrics-interval", "no push gateway; Prometheus scrapes GET /metrics"),
-          Map.entry("node-id", "Kafka Streams' consumer group identifies the instances"),
-          Map.entry("advertise-addr", "nothing dials the ordering stream; see status-addr"),
-          Map.entry("detect-interval", "pumps join and leave through the control topic"),
-          Map.entry("synced-check-time", "/status reports Synced from the merge's buffer"),
-          Map.entry("compressor", "the stream does not talk to pumps over gRPC"),
-          Map.entry("cache-binlog-count", "the stream does not talk to pumps over gRPC"),
-          Map.entry(
-              "initial-commit-ts",
-              "the stream publishes every transaction of the raw topic; a sink chooses where to"
-                  + " start"),
-          Map.entry(
-              "load-schema-snapshot",
-              "schemas always come from the DDL history ([schema-source] tidb-status-urls)"));
+      OriginalKeys.withLoggingAndPushMetrics(
+          Map.ofEntries(
+              Map.entry("node-id", "Kafka Streams' consumer group identifies the instances"),
+              Map.entry("advertise-addr", "nothing dials the ordering stream; see status-addr"),
+              Map.entry("detect-interval", "pumps join and leave through the control topic"),
+              Map.entry("synced-check-time", "/status reports Synced from the merge's buffer"),
+              Map.entry("compressor", "the stream does not talk to pumps over gRPC"),
+              Map.entry("cache-binlog-count", "the stream does not talk to pumps over gRPC"),
+              Map.entry(
+                  "initial-commit-ts",
+                  "the stream publishes every transaction of the raw topic; a sink chooses where to"
+                      + " start"),
+              Map.entry(
+                  "load-schema-snapshot",
+                  "schemas always come from the DDL history ([schema-source] tidb-status-urls)")));
 
   /** The drainer's keys: renamed ones, and those that have no effect here. */
   private static final OriginalKeys ORIGINAL_KEYS =
@@ -125,6 +121,10 @@ public final class OrderingConfigLoader {
           NOT_APPLICABLE_REASONS,
           SYNCER_PREFIX,
           "the downstream is configured in mysql-sink.toml or kafka-sink.toml");
+
+  /** Tables whose keys are read as they come (or refused by the stream itself). */
+  private static final Set<String> PASS_THROUGH =
+      Set.of(KafkaSection.CLIENT_PREFIX, STREAMS_PREFIX, SYNCER_PREFIX, SECURITY_PREFIX);
 
   /** Kafka Streams properties the stream sets itself, with the key to use instead. */
   private static final Map<String, String> OWN_STREAMS_PROPERTIES =
@@ -155,11 +155,18 @@ public final class OrderingConfigLoader {
    */
   public static OrderingConfig from(final Settings settings) {
     return read(
-        new ConfigReader(
-            COMPONENT,
-            definition(),
-            ORIGINAL_KEYS.adopt(settings),
-            Set.of(KafkaSection.CLIENT_PREFIX, STREAMS_PREFIX, SYNCER_PREFIX, SECURITY_PREFIX)));
+        new ConfigReader(COMPONENT, definition(), ORIGINAL_KEYS.adopt(settings), PASS_THROUGH));
+  }
+
+  /**
+   * True if {@link #from} takes {@code key} (defined, an original drainer's name for one, or under
+   * a pass-through table), as opposed to refusing it as unknown: how a process that shares one file
+   * among several components (the drainer) knows which keys are the stream's.
+   */
+  public static boolean accepts(final String key) {
+    return definition().configKeys().containsKey(key)
+        || RENAMED.containsKey(key)
+        || PASS_THROUGH.stream().anyMatch(key::startsWith);
   }
 
   /** The warnings {@link #from} logs: one per accepted key that has no effect. */
@@ -314,11 +321,7 @@ public final class OrderingConfigLoader {
         ConfigDef.CaseInsensitiveValidString.in("stop", "dead-letter"),
         Importance.MEDIUM,
         "A transaction that cannot be decoded: stop the stream, or divert it to dead-letter.");
-    NOT_APPLICABLE_REASONS.forEach(
-        (key, reason) ->
-            def.define(
-                key, Type.STRING, "", Importance.LOW, "Original drainer key; ignored: " + reason));
-    return def;
+    return ORIGINAL_KEYS.defineIgnored(def);
   }
 
   private static OrderingConfig read(final ConfigReader r) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kafkabinlog.common.error.FatalBinlogException;
 import io.kafkabinlog.common.http.HttpReply;
+import io.kafkabinlog.common.http.OriginalEnvelope;
 import io.kafkabinlog.common.http.StatusHttpServer;
 import io.kafkabinlog.common.net.HostPort;
 import io.kafkabinlog.common.tso.Tso;
@@ -91,22 +92,19 @@ public final class OrderingStatusServer implements AutoCloseable {
       case "/status" ->
           HttpReply.only("GET", method, () -> HttpReply.json(statusJson(status.get())));
       case "/commit_ts" ->
-          HttpReply.only("GET", method, () -> HttpReply.json(commitTs(status.get())));
+          HttpReply.only("GET", method, () -> OriginalEnvelope.commitTs(status.get().resolvedTs()));
       case "/metrics" -> HttpReply.only("GET", method, () -> HttpReply.metrics(metrics));
       default -> HttpReply.notFound(path);
     };
   }
 
-  private static ObjectNode commitTs(final OrderingStatus s) {
-    final ObjectNode node = JSON.createObjectNode();
-    node.put("message", "get drainer's latest ts success!");
-    node.put("code", 200);
-    node.putObject("data").put("ts", s.resolvedTs());
-    return node;
-  }
-
   /** The {@code /status} document for {@code s} (package-private for tests). */
   ObjectNode statusJson(final OrderingStatus s) {
+    return statusJson(info, s);
+  }
+
+  /** The {@code /status} document of a stream described by {@code info}, in state {@code s}. */
+  public static ObjectNode statusJson(final Info info, final OrderingStatus s) {
     final ObjectNode root = JSON.createObjectNode();
     final ObjectNode pumpPos = root.putObject("PumpPos");
     for (final OrderingStatus.Pump pump : s.pumps()) {

@@ -408,6 +408,16 @@ class OrderingConfigLoaderTest {
         .isEmpty();
   }
 
+  @Test
+  void acceptsSaysWhichKeysTheStreamTakes() {
+    assertThat(OrderingConfigLoader.accepts("rows-partitions")).isTrue();
+    assertThat(OrderingConfigLoader.accepts("data-dir")).as("the drainer's name").isTrue();
+    assertThat(OrderingConfigLoader.accepts("kafka.streams.num.stream.threads")).isTrue();
+    assertThat(OrderingConfigLoader.accepts("compressor")).as("ignored with a warning").isTrue();
+    assertThat(OrderingConfigLoader.accepts("checkpoint-schema")).isFalse();
+    assertThat(OrderingConfigLoader.accepts("rows-partition")).isFalse();
+  }
+
   /** The repository's compose directory, found upwards from the module directory. */
   private static Path composeDir() {
     for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {

@@ -3,13 +3,13 @@ package io.kafkabinlog.pump.config;
 import io.kafkabinlog.common.config.ConfigReader;
 import io.kafkabinlog.common.config.DurationValidator;
 import io.kafkabinlog.common.config.KafkaSection;
+import io.kafkabinlog.common.config.NodeSection;
 import io.kafkabinlog.common.config.OriginalKeys;
 import io.kafkabinlog.common.config.PdSection;
 import io.kafkabinlog.common.config.ReplicationSection;
 import io.kafkabinlog.common.config.Settings;
 import io.kafkabinlog.common.kafka.TopicReplication;
 import io.kafkabinlog.common.net.HostPort;
-import io.kafkabinlog.common.registry.RegistryKeys;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,16 +56,16 @@ public final class PumpConfigLoader {
   static final String COMPONENT = "pump";
 
   public static final String ADDR = "addr";
-  public static final String ADVERTISE_ADDR = "advertise-addr";
+  public static final String ADVERTISE_ADDR = NodeSection.ADVERTISE_ADDR;
   public static final String STATUS_ADDR = "status-addr";
   public static final String DATA_DIR = "data-dir";
   public static final String TSO_URLS = "tso-urls";
-  public static final String REGISTRY_ROOT = "registry-root";
-  public static final String NODE_ID = "node-id";
+  public static final String REGISTRY_ROOT = NodeSection.REGISTRY_ROOT;
+  public static final String NODE_ID = NodeSection.NODE_ID;
   public static final String HEARTBEAT_INTERVAL = "heartbeat-interval";
   public static final String GEN_BINLOG_INTERVAL = "gen-binlog-interval";
   public static final String CONTROL_HEARTBEAT_INTERVAL = "control-heartbeat-interval";
-  public static final String LIVENESS_TTL = "liveness-ttl";
+  public static final String LIVENESS_TTL = NodeSection.LIVENESS_TTL;
   public static final String CLOSE_TIMEOUT = "close-timeout";
   public static final String PAUSE_DRAIN_TIMEOUT = "pause-drain-timeout";
   public static final String MAX_MESSAGE_SIZE = "max-message-size";
@@ -177,20 +177,7 @@ public final class PumpConfigLoader {
         PdSection::validateUrlsOrEmpty,
         Importance.MEDIUM,
         "PD endpoints serving TSOs (gRPC); empty: pd-urls (PD serves both).");
-    def.define(
-        REGISTRY_ROOT,
-        Type.STRING,
-        RegistryKeys.DEFAULT_ROOT,
-        PumpConfigLoader::validateRegistryRoot,
-        Importance.LOW,
-        "etcd root of the node registry.");
-    def.define(
-        NODE_ID,
-        Type.STRING,
-        "",
-        PumpConfigLoader::validateNodeId,
-        Importance.MEDIUM,
-        "Node id; empty: the one in <data-dir>/.node, else hostname:port.");
+    NodeSection.define(def);
     DurationValidator.define(
         def, HEARTBEAT_INTERVAL, "2", Duration.ofMillis(1), "Registry heartbeat interval.");
     DurationValidator.define(
@@ -205,12 +192,6 @@ public final class PumpConfigLoader {
         "100ms",
         Duration.ofMillis(1),
         "Interval of heartbeats on the control topic.");
-    DurationValidator.define(
-        def,
-        LIVENESS_TTL,
-        "6s",
-        Duration.ofSeconds(1),
-        "TTL of the lease behind the liveness key (etcd counts whole seconds).");
     DurationValidator.define(
         def, CLOSE_TIMEOUT, "10m", Duration.ofMillis(1), "Bound of each wait while closing.");
     DurationValidator.define(
@@ -302,8 +283,8 @@ public final class PumpConfigLoader {
   }
 
   private static PumpConfig read(final ConfigReader r) {
-    final HostPort addr = address(r, ADDR).orElse(HostPort.parse(ADDR, DEFAULT_ADDR));
-    final HostPort advertiseAddr = advertiseAddr(r, addr);
+    final HostPort addr = NodeSection.address(r, ADDR).orElse(HostPort.parse(ADDR, DEFAULT_ADDR));
+    final HostPort advertiseAddr = NodeSection.advertiseAddr(r, addr, "pump", "TiDB");
     final HostPort statusAddr = statusAddr(r, addr);
     final List<URI> pdUrls = PdSection.read(r);
     final List<URI> tsoUrls = r.getList(TSO_URLS).isEmpty() ? pdUrls : urls(r, TSO_URLS);
@@ -328,7 +309,7 @@ public final class PumpConfigLoader {
             pdUrls,
             tsoUrls,
             r.getString(REGISTRY_ROOT),
-            optional(r.getString(NODE_ID)),
+            NodeSection.nodeId(r),
             r.getDuration(HEARTBEAT_INTERVAL, ChronoUnit.SECONDS),
             genBinlog,
             controlHeartbeat,
@@ -350,27 +331,8 @@ public final class PumpConfigLoader {
     return config;
   }
 
-  private static HostPort advertiseAddr(final ConfigReader r, final HostPort addr) {
-    final Optional<HostPort> configured = address(r, ADVERTISE_ADDR);
-    final HostPort advertise = configured.orElse(addr);
-    if (advertise.isWildcard()) {
-      r.problem(
-          ADVERTISE_ADDR,
-          configured.isPresent()
-              ? "'"
-                  + advertise
-                  + "' is a wildcard address; TiDB must be able to dial it: set a host name or IP"
-                  + " that resolves from TiDB"
-              : "not set, and addr '"
-                  + addr
-                  + "' is a wildcard address that TiDB cannot dial: set advertise-addr to a host"
-                  + " name or IP of this pump that resolves from TiDB");
-    }
-    return advertise;
-  }
-
   private static HostPort statusAddr(final ConfigReader r, final HostPort addr) {
-    final Optional<HostPort> configured = address(r, STATUS_ADDR);
+    final Optional<HostPort> configured = NodeSection.address(r, STATUS_ADDR);
     if (configured.isPresent()) {
       final HostPort status = configured.get();
       r.check(
@@ -434,39 +396,12 @@ public final class PumpConfigLoader {
     return Optional.of(file);
   }
 
-  private static Optional<HostPort> address(final ConfigReader r, final String key) {
-    final String text = r.getString(key);
-    if (text == null || text.isBlank()) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(HostPort.parse(key, text.trim()));
-    } catch (ConfigException e) {
-      return Optional.empty(); // reported by the validator
-    }
-  }
-
   private static List<URI> urls(final ConfigReader r, final String key) {
     return r.getList(key).stream().map(s -> URI.create(s.trim())).toList();
   }
 
   private static Optional<String> optional(final String text) {
     return text == null || text.isBlank() ? Optional.empty() : Optional.of(text.trim());
-  }
-
-  private static void validateRegistryRoot(final String name, final Object value) {
-    try {
-      new RegistryKeys(String.valueOf(value));
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException(name, value, "must start with '/' and not end with '/'");
-    }
-  }
-
-  private static void validateNodeId(final String name, final Object value) {
-    final String text = String.valueOf(value);
-    if (text.contains("/")) {
-      throw new ConfigException(name, value, "must not contain '/' (it is part of an etcd key)");
-    }
   }
 
   private static void validateSocket(final String name, final Object value) {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kafkabinlog.common.error.FatalBinlogException;
 import io.kafkabinlog.common.http.HttpReply;
+import io.kafkabinlog.common.http.LifecycleActions;
+import io.kafkabinlog.common.http.StateActionRoute;
 import io.kafkabinlog.common.http.StatusHttpServer;
 import io.kafkabinlog.common.net.HostPort;
 import io.kafkabinlog.common.registry.NodeStatus;
@@ -37,11 +39,8 @@ public final class PumpStatusServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PumpStatusServer.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** The original's error code in the {@code {"message","code","data"}} envelope. */
-  static final int ERROR_CODE = 3;
-
   private final StatusSource source;
-  private final LifecycleActions actions;
+  private final StateActionRoute stateActions;
   private final PrometheusRegistry metrics;
   private final StatusHttpServer server;
 
@@ -57,7 +56,7 @@ public final class PumpStatusServer implements AutoCloseable {
       final LifecycleActions actions,
       final PrometheusRegistry metrics) {
     this.source = Objects.requireNonNull(source, "source");
-    this.actions = Objects.requireNonNull(actions, "actions");
+    this.stateActions = new StateActionRoute("pump", source::nodeId, actions);
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.server = new StatusHttpServer(addr, tls, "pump-status-http", this::route);
   }
@@ -89,7 +88,7 @@ public final class PumpStatusServer implements AutoCloseable {
       return HttpReply.only("GET", method, () -> HttpReply.metrics(metrics));
     }
     if (p.size() == 3 && p.get(0).equals("state")) {
-      return HttpReply.only("PUT", method, () -> applyAction(p.get(1), p.get(2)));
+      return HttpReply.only("PUT", method, () -> stateActions.apply(p.get(1), p.get(2)));
     }
     return HttpReply.notFound(path);
   }
@@ -150,34 +149,5 @@ public final class PumpStatusServer implements AutoCloseable {
       return HttpReply.text(503, "cannot list drainers: " + e.getMessage());
     }
     return HttpReply.json(drainers);
-  }
-
-  private HttpReply applyAction(final String nodeId, final String action) {
-    final String self = source.nodeId();
-    if (!self.equals(nodeId)) {
-      return envelope("invalid nodeID " + nodeId + ", this pump's nodeID is " + self, ERROR_CODE);
-    }
-    try {
-      switch (action) {
-        case "pause" -> actions.pause();
-        case "close" -> actions.close();
-        default -> {
-          return envelope("invalid action " + action + " (use pause or close)", ERROR_CODE);
-        }
-      }
-    } catch (IllegalStateException e) {
-      return envelope(e.getMessage(), ERROR_CODE);
-    }
-    LOG.info("status API: applied action {} to {}", action, nodeId);
-    return envelope("apply action " + action + " success!", 200);
-  }
-
-  /** The original's {@code {"message","code","data"}} reply, always HTTP 200. */
-  private static HttpReply envelope(final String message, final int code) {
-    final ObjectNode node = JSON.createObjectNode();
-    node.put("message", message);
-    node.put("code", code);
-    node.putNull("data");
-    return HttpReply.json(node);
   }
 }

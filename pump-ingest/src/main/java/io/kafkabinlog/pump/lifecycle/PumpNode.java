@@ -5,28 +5,29 @@ import io.etcd.jetcd.ClientBuilder;
 import io.grpc.BindableService;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
-import io.kafkabinlog.common.concurrent.DaemonThreads;
+import io.kafkabinlog.common.datadir.DataDirLock;
+import io.kafkabinlog.common.datadir.NodeIdentity;
 import io.kafkabinlog.common.error.Causes;
 import io.kafkabinlog.common.error.ErrorCode;
 import io.kafkabinlog.common.error.FatalBinlogException;
 import io.kafkabinlog.common.error.RetriableBinlogException;
+import io.kafkabinlog.common.http.LifecycleActions;
 import io.kafkabinlog.common.kafka.TopicAdmin;
 import io.kafkabinlog.common.kafka.TopicNames;
-import io.kafkabinlog.common.lifecycle.OpenedResources;
+import io.kafkabinlog.common.lifecycle.NodeRuntime;
+import io.kafkabinlog.common.net.FreePorts;
 import io.kafkabinlog.common.net.HostPort;
 import io.kafkabinlog.common.pd.PdTimestampOracle;
 import io.kafkabinlog.common.registry.EtcdNodeRegistry;
 import io.kafkabinlog.common.registry.NodeKind;
+import io.kafkabinlog.common.registry.NodeRegistration;
 import io.kafkabinlog.common.registry.NodeRegistry;
 import io.kafkabinlog.common.registry.NodeState;
 import io.kafkabinlog.common.registry.NodeStatus;
 import io.kafkabinlog.common.registry.RegisteredNode;
 import io.kafkabinlog.common.registry.RegistryKeys;
 import io.kafkabinlog.common.tso.TimestampOracle;
-import io.kafkabinlog.pump.config.DataDirLock;
-import io.kafkabinlog.pump.config.NodeIdentity;
 import io.kafkabinlog.pump.config.PumpConfig;
-import io.kafkabinlog.pump.http.LifecycleActions;
 import io.kafkabinlog.pump.http.PumpStatusDetails;
 import io.kafkabinlog.pump.http.PumpStatusServer;
 import io.kafkabinlog.pump.http.StatusSource;
@@ -39,7 +40,6 @@ import io.kafkabinlog.pump.membership.ControlTopic;
 import io.kafkabinlog.pump.membership.OrderingProgress;
 import io.kafkabinlog.pump.membership.PartitionBinding;
 import io.kafkabinlog.pump.metrics.PumpMetrics;
-import io.kafkabinlog.pump.registry.PumpRegistration;
 import io.kafkabinlog.pump.security.TlsContexts;
 import io.kafkabinlog.pump.state.PumpPhase;
 import io.kafkabinlog.pump.state.PumpState;
@@ -51,10 +51,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -92,13 +88,8 @@ public final class PumpNode implements LifecycleActions, AutoCloseable {
   private static final Duration ADMIN_CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
   private final PumpConfig config;
-  private final OpenedResources resources = new OpenedResources();
+  private final NodeRuntime runtime = new NodeRuntime("pump", 2);
   private final PumpState state = new PumpState();
-  private final CountDownLatch exited = new CountDownLatch(1);
-  private final ExecutorService lifecycle =
-      Executors.newSingleThreadExecutor(DaemonThreads.named("pump-lifecycle"));
-  private final ScheduledExecutorService scheduler =
-      Executors.newScheduledThreadPool(2, DaemonThreads.named("pump-timer"));
 
   private String nodeId;
   private long clusterId;
@@ -113,7 +104,7 @@ public final class PumpNode implements LifecycleActions, AutoCloseable {
   private SealableRawLog rawLog;
   private FakeBinlogTicker ticker;
   private ControlTopic control;
-  private PumpRegistration registration;
+  private NodeRegistration registration;
   private PumpGrpcServer grpc;
   private PumpStatusServer status;
   private volatile String exitReason = "";
@@ -136,9 +127,9 @@ public final class PumpNode implements LifecycleActions, AutoCloseable {
 
   private void startUp() {
     final PumpConfig.Security security = config.security();
-    resources.own(DataDirLock.acquire(config.dataDir()));
+    runtime.own(DataDirLock.acquire(config.dataDir(), "pump"));
     tso =
-        resources.own(
+        runtime.own(
             PdTimestampOracle.connect(
                 config.tsoUrls(), PdTimestampOracle.DEFAULT_TIMEOUT, config.clusterId()));
     clusterId = tso.clusterId();
@@ -149,9 +140,9 @@ public final class PumpNode implements LifecycleActions, AutoCloseable {
     if (security.enabled()) {
       etcdBuilder.sslContext(TlsContexts.pdClient(security));
     }
-    final Client etcd = resources.own(etcdBuilder.build());
+    final Client etcd = runtime.own(etcdBuilder.build());
     final RegistryKeys keys = new RegistryKeys(config.registryRoot());
-    registry = resources.own(EtcdNodeRegistry.using(etcd, keys, ETCD_TIMEOUT));
+    registry = runtime.own(EtcdNodeRegistry.using(etcd, keys, ETCD_TIMEOUT));
 
     metrics = new PumpMetrics(new PrometheusRegistry());
     watermark = new WatermarkTracker(System::nanoTime);
@@ -169,18 +160,16 @@ public final class PumpNode implements LifecycleActions, AutoCloseable {
     nodeId = NodeIdentity.resolve(config.nodeId(), config.dataDir(), advertised);
 
     registration =
-        resources.own(
-            new PumpRegistration(
+        runtime.own(
+            new NodeRegistration(
                 registry,
                 tso,
-                watermark,
-                metrics,
-                nodeId,
-                advertised.toString(),
-                statusAdvertised.toString(),
-                config.heartbeatInterval(),
-                config.livenessTtl(),
-                scheduler));
+                new NodeRegistration.Node(
+                    NodeKind.PUMP, nodeId, advertised.toString(), statusAdvertised.toString()),
+                watermark::maxCommitTs,
+                new NodeRegistration.Timing(config.heartbeatInterval(), config.livenessTtl()),
+                runtime.timer(),
+                (consecutive, error) -> metrics.registryHeartbeatFailed()));
     registration.acquireLiveness();
     partition =
         new PartitionBinding(etcd, keys, ETCD_TIMEOUT).bind(nodeId, topics.rawPartitionCount());
@@ -192,7 +181,7 @@ public final class PumpNode implements LifecycleActions, AutoCloseable {
             new ByteArraySerializer(),
             new ByteArraySerializer());
     final KafkaRawLog kafkaRawLog =
-        resources.own(
+        runtime.own(
             new KafkaRawLog(
                 rawProducer,
                 topics.rawTopic(),
@@ -203,9 +192,9 @@ public final class PumpNode implements LifecycleActions, AutoCloseable {
                 watermark));
     rawLog = new SealableRawLog(kafkaRawLog);
     ticker =
-        resources.own(
+        runtime.own(
             new FakeBinlogTicker(
-                tso, kafkaRawLog, watermark, config.genBinlogInterval(), metrics, scheduler));
+                tso, kafkaRawLog, watermark, config.genBinlogInterval(), metrics, runtime.timer()));
 
     grpc =
         PumpGrpcServer.start(
@@ -216,7 +205,7 @@ public final class PumpNode implements LifecycleActions, AutoCloseable {
                 new PumpGrpcService(
                     clusterId, state, rawLog, new BinlogValidator(), metrics, topics.rawTopic())));
     status =
-        resources.own(
+        runtime.own(
             new PumpStatusServer(
                 statusListen,
                 security.enabled()
@@ -228,7 +217,7 @@ public final class PumpNode implements LifecycleActions, AutoCloseable {
     status.start();
 
     control =
-        resources.own(
+        runtime.own(
             new ControlTopic(
                 new KafkaProducer<>(
                     KafkaRawLog.producerConfig(
@@ -240,7 +229,7 @@ public final class PumpNode implements LifecycleActions, AutoCloseable {
                 partition,
                 tso,
                 metrics,
-                scheduler,
+                runtime.timer(),
                 config.topics().produceTimeout()));
     final long join = control.join();
     control.startHeartbeats(config.controlHeartbeatInterval());
@@ -301,7 +290,7 @@ public final class PumpNode implements LifecycleActions, AutoCloseable {
     }
     // Admin.close() waits for pending calls until their own (60 s) timeout: a start that failed
     // on an unreachable Kafka would hang that long.
-    resources.own(() -> opened.close(ADMIN_CLOSE_TIMEOUT));
+    runtime.own(() -> opened.close(ADMIN_CLOSE_TIMEOUT));
     return opened;
   }
 
@@ -343,7 +332,7 @@ public final class PumpNode implements LifecycleActions, AutoCloseable {
 
   /** Blocks until the pump has paused or gone offline and released everything. */
   public void awaitExit() throws InterruptedException {
-    exited.await();
+    runtime.awaitShutDown();
   }
 
   /** Why the pump stopped (empty while running). */
@@ -361,7 +350,7 @@ public final class PumpNode implements LifecycleActions, AutoCloseable {
               throw new IllegalStateException(
                   "pump " + nodeId + " is " + refused.wireName() + ", not online");
             });
-    lifecycle.execute(this::runPause);
+    runtime.inBackground(this::runPause);
   }
 
   /** PUT /state/ID/close ({@code binlogctl offline-pump}). */
@@ -374,7 +363,7 @@ public final class PumpNode implements LifecycleActions, AutoCloseable {
               throw new IllegalStateException(
                   "pump " + nodeId + " is " + refused.wireName() + ", not online");
             });
-    lifecycle.execute(this::runClose);
+    runtime.inBackground(this::runClose);
   }
 
   /**
@@ -393,7 +382,7 @@ public final class PumpNode implements LifecycleActions, AutoCloseable {
       shutDownNow();
       return;
     }
-    if (!exited.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+    if (!runtime.awaitShutDown(wait)) {
       LOG.warn("pump {} did not finish stopping within {}; closing now", nodeId, wait);
       shutDownNow();
     }
@@ -521,16 +510,13 @@ public final class PumpNode implements LifecycleActions, AutoCloseable {
 
   /** Stops serving and releases everything, without any state transition. Idempotent. */
   private synchronized void shutDownNow() {
-    if (exited.getCount() == 0) {
+    if (runtime.isShutDown()) {
       return;
     }
     if (grpc != null) {
       grpc.shutdown(GRPC_GRACE);
     }
-    scheduler.shutdownNow();
-    resources.close();
-    lifecycle.shutdown();
-    exited.countDown();
+    runtime.shutDown();
   }
 
   /** What GET /status shows. */

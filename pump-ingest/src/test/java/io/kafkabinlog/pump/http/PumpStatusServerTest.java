@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kafkabinlog.common.http.LifecycleActions;
 import io.kafkabinlog.common.net.HostPort;
 import io.kafkabinlog.common.registry.NodeState;
 import io.kafkabinlog.common.registry.NodeStatus;

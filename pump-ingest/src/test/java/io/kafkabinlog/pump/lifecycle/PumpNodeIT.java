@@ -15,12 +15,12 @@ import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.kafkabinlog.common.config.SettingOrigin;
 import io.kafkabinlog.common.config.Settings;
+import io.kafkabinlog.common.datadir.DataDirLock;
 import io.kafkabinlog.common.kafka.TopicNames;
 import io.kafkabinlog.common.pd.PdTimestampOracle;
 import io.kafkabinlog.common.registry.NodeKind;
 import io.kafkabinlog.common.registry.RegistryKeys;
 import io.kafkabinlog.common.tso.Tso;
-import io.kafkabinlog.pump.config.DataDirLock;
 import io.kafkabinlog.pump.config.PumpConfigLoader;
 import io.kafkabinlog.pump.state.PumpPhase;
 import io.kafkabinlog.pump.testing.TestPrewrites;
@@ -370,7 +370,7 @@ class PumpNodeIT {
         .hasMessageContaining("already live");
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(15));
     // The refused process released its data dir, and the live one is untouched.
-    DataDirLock.acquire(otherData).close();
+    DataDirLock.acquire(otherData, "pump").close();
     assertThat(again.phase()).isEqualTo(PumpPhase.ONLINE);
     assertThat(etcdText(keys.alive(NodeKind.PUMP, id))).contains(id);
     write(stub(again), prewrite(tso.getTimestamp()));
@@ -384,7 +384,7 @@ class PumpNodeIT {
         .hasMessageContaining("kafka.bootstrap-servers")
         .hasMessageContaining("127.0.0.1:1");
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(40));
-    DataDirLock.acquire(data).close();
+    DataDirLock.acquire(data, "pump").close();
     // It failed before writing anything to the registry.
     assertThat(etcdPrefixCount(keys.root() + "/")).isZero();
   }

@@ -10,6 +10,7 @@ import io.etcd.jetcd.ByteSequence;
 import io.kafkabinlog.common.error.FatalBinlogException;
 import io.kafkabinlog.common.registry.EtcdNodeRegistry;
 import io.kafkabinlog.common.registry.NodeKind;
+import io.kafkabinlog.common.registry.NodeRegistration;
 import io.kafkabinlog.common.registry.NodeState;
 import io.kafkabinlog.common.registry.NodeStatus;
 import io.kafkabinlog.common.registry.RegistryKeys;
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 @Tag("integration")
 @Timeout(90)
+/** The pump's registry entry and liveness ({@link NodeRegistration} over its watermark). */
 class PumpRegistrationIT {
   @RegisterExtension static final EtcdServiceExtension ETCD = new EtcdServiceExtension();
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -60,7 +62,7 @@ class PumpRegistrationIT {
 
   @Test
   void shouldWriteTheOriginalJsonAndMoveItWithHeartbeats() throws Exception {
-    try (PumpRegistration pump = registration(Duration.ofMillis(200))) {
+    try (NodeRegistration pump = registration(Duration.ofMillis(200))) {
       assertThat(pump.previous()).isEmpty();
       pump.acquireLiveness();
       pump.register(NodeState.ONLINE);
@@ -115,7 +117,7 @@ class PumpRegistrationIT {
     registry.register(
         NodeKind.PUMP,
         NodeStatus.of(NODE, "old:8250", NodeState.PAUSED).withHeartbeat(1_000_000, 1_000_001));
-    try (PumpRegistration pump = registration(Duration.ofMillis(100))) {
+    try (NodeRegistration pump = registration(Duration.ofMillis(100))) {
       assertThat(pump.previous().orElseThrow().state()).isEqualTo(NodeState.PAUSED);
       pump.acquireLiveness();
       pump.register(NodeState.ONLINE);
@@ -134,8 +136,8 @@ class PumpRegistrationIT {
 
   @Test
   void shouldRefuseASecondProcessWithTheSameNodeId() throws Exception {
-    final PumpRegistration first = registration(Duration.ofMillis(200), Duration.ofSeconds(1));
-    try (PumpRegistration second = registration(Duration.ofMillis(200), Duration.ofSeconds(1))) {
+    final NodeRegistration first = registration(Duration.ofMillis(200), Duration.ofSeconds(1));
+    try (NodeRegistration second = registration(Duration.ofMillis(200), Duration.ofSeconds(1))) {
       first.acquireLiveness();
       first.register(NodeState.ONLINE);
       first.startHeartbeats();
@@ -161,7 +163,7 @@ class PumpRegistrationIT {
 
   @Test
   void shouldKeepUpdatingWithAnApproximateUpdateTsWhilePdIsUnreachable() throws Exception {
-    try (PumpRegistration pump = registration(Duration.ofMillis(100))) {
+    try (NodeRegistration pump = registration(Duration.ofMillis(100))) {
       pump.acquireLiveness();
       pump.register(NodeState.ONLINE);
       tso.setAvailable(false);
@@ -176,7 +178,7 @@ class PumpRegistrationIT {
 
   @Test
   void shouldWriteTheEntryAgainIfSomeoneDeletedIt() throws Exception {
-    try (PumpRegistration pump = registration(Duration.ofMillis(100))) {
+    try (NodeRegistration pump = registration(Duration.ofMillis(100))) {
       pump.acquireLiveness();
       pump.register(NodeState.ONLINE);
       pump.startHeartbeats();
@@ -191,22 +193,19 @@ class PumpRegistrationIT {
     }
   }
 
-  private PumpRegistration registration(final Duration heartbeat) {
+  private NodeRegistration registration(final Duration heartbeat) {
     return registration(heartbeat, Duration.ofSeconds(2));
   }
 
-  private PumpRegistration registration(final Duration heartbeat, final Duration ttl) {
-    return new PumpRegistration(
+  private NodeRegistration registration(final Duration heartbeat, final Duration ttl) {
+    return new NodeRegistration(
         registry,
         tso,
-        watermark,
-        metrics,
-        NODE,
-        "10.0.0.1:8250",
-        "10.0.0.1:8251",
-        heartbeat,
-        ttl,
-        scheduler);
+        new NodeRegistration.Node(NodeKind.PUMP, NODE, "10.0.0.1:8250", "10.0.0.1:8251"),
+        watermark::maxCommitTs,
+        new NodeRegistration.Timing(heartbeat, ttl),
+        scheduler,
+        (consecutive, error) -> metrics.registryHeartbeatFailed());
   }
 
   private JsonNode rawEntry() throws Exception {

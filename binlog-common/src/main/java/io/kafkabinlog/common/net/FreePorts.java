@@ -1,15 +1,14 @@
-package io.kafkabinlog.pump.lifecycle;
+package io.kafkabinlog.common.net;
 
-import io.kafkabinlog.common.net.HostPort;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 
 /** Turns a listen address with port 0 into one with a port that was free a moment ago. */
-final class FreePorts {
+public final class FreePorts {
   private FreePorts() {}
 
-  static HostPort resolve(final HostPort address) {
+  public static HostPort resolve(final HostPort address) {
     if (address.port() != 0) {
       return address;
     }

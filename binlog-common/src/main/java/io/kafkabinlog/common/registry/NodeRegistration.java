@@ -1,52 +1,87 @@
-package io.kafkabinlog.pump.registry;
+package io.kafkabinlog.common.registry;
 
 import io.kafkabinlog.common.error.BinlogException;
 import io.kafkabinlog.common.error.ErrorCode;
 import io.kafkabinlog.common.error.FatalBinlogException;
 import io.kafkabinlog.common.error.Outage;
-import io.kafkabinlog.common.registry.NodeKind;
-import io.kafkabinlog.common.registry.NodeLiveness;
-import io.kafkabinlog.common.registry.NodeRegistry;
-import io.kafkabinlog.common.registry.NodeState;
-import io.kafkabinlog.common.registry.NodeStatus;
-import io.kafkabinlog.common.registry.RegisteredNode;
 import io.kafkabinlog.common.tso.TimestampOracle;
 import io.kafkabinlog.common.tso.Tso;
-import io.kafkabinlog.pump.metrics.PumpMetrics;
-import io.kafkabinlog.pump.watermark.WatermarkView;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The pump's entry in the registry ({@code <root>/v1/pumps/<nodeId>}, the original's JSON) and its
- * lease-bound liveness key. The pump owns its state: every heartbeat writes the pump's own state
- * with {@code maxCommitTS} from the watermark (never below the previous entry's) and {@code
- * updateTS} from a fresh TSO, or, while PD is unreachable, the last TSO plus the time elapsed, as
- * the original.
+ * A node's entry in the registry ({@code <root>/v1/pumps/<nodeId>} or {@code .../drainers/...}, the
+ * original's JSON) and its lease-bound liveness key. The node owns its state: every heartbeat
+ * writes the node's own state with {@code maxCommitTS} from the node (a pump's watermark, a
+ * drainer's checkpoint; never below the previous entry's) and {@code updateTS} from a fresh TSO,
+ * or, while PD is unreachable, the last TSO plus the time elapsed, as the original.
  *
  * <p>Use: {@link #previous()} first (before anything is written), {@link #acquireLiveness()},
  * {@link #register}, {@link #startHeartbeats()}, {@link #setState} on transitions, {@link #close}.
  */
-public final class PumpRegistration implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(PumpRegistration.class);
+public final class NodeRegistration implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(NodeRegistration.class);
   private static final Duration STALE_GRACE = Duration.ofSeconds(2);
+
+  /**
+   * Who the entry is about.
+   *
+   * @param kind pump or drainer
+   * @param nodeId the key under the kind's folder
+   * @param host the {@code host} field: the address clients dial (advertise-addr)
+   * @param statusAddr our {@code statusAddr} field (the status HTTP API); null to leave it out
+   */
+  public record Node(NodeKind kind, String nodeId, String host, String statusAddr) {
+    public Node {
+      Objects.requireNonNull(kind, "kind");
+      Objects.requireNonNull(nodeId, "nodeId");
+      Objects.requireNonNull(host, "host");
+    }
+
+    String name() {
+      return kind.name().toLowerCase(Locale.ROOT) + " " + nodeId;
+    }
+  }
+
+  /**
+   * How often the entry is rewritten and how long the liveness key outlives a killed process.
+   *
+   * @param heartbeatInterval between two heartbeat writes
+   * @param livenessTtl TTL of the lease behind the liveness key
+   */
+  public record Timing(Duration heartbeatInterval, Duration livenessTtl) {
+    public Timing {
+      Objects.requireNonNull(heartbeatInterval, "heartbeatInterval");
+      Objects.requireNonNull(livenessTtl, "livenessTtl");
+    }
+  }
+
+  /** Told of each heartbeat's outcome, on the scheduler's thread. */
+  @FunctionalInterface
+  public interface HeartbeatListener {
+    /**
+     * A heartbeat failed (it was logged).
+     *
+     * @param consecutive failures in a row, this one included
+     */
+    void failed(int consecutive, RuntimeException error);
+  }
 
   private final NodeRegistry registry;
   private final TimestampOracle tso;
-  private final WatermarkView watermark;
-  private final PumpMetrics metrics;
-  private final String nodeId;
-  private final String host;
-  private final String statusAddr;
-  private final Duration heartbeatInterval;
-  private final Duration livenessTtl;
+  private final Node node;
+  private final LongSupplier maxCommitTs;
+  private final Timing timing;
   private final ScheduledExecutorService scheduler;
+  private final HeartbeatListener listener;
   private final Outage heartbeatOutage = new Outage();
 
   // Guards every field below and serialises registry writes, so a heartbeat never lands a state
@@ -57,42 +92,41 @@ public final class PumpRegistration implements AutoCloseable {
   private long maxCommitFloor;
   private long lastTso;
   private long lastTsoNanos;
+  private int consecutiveFailures;
   private NodeLiveness liveness;
   private ScheduledFuture<?> heartbeats;
   private boolean leaseLossLogged;
 
-  public PumpRegistration(
+  /**
+   * @param maxCommitTs the node's {@code maxCommitTS} now (read at every write)
+   * @param scheduler runs the heartbeats; the caller owns and shuts it down
+   */
+  public NodeRegistration(
       final NodeRegistry registry,
       final TimestampOracle tso,
-      final WatermarkView watermark,
-      final PumpMetrics metrics,
-      final String nodeId,
-      final String host,
-      final String statusAddr,
-      final Duration heartbeatInterval,
-      final Duration livenessTtl,
-      final ScheduledExecutorService scheduler) {
+      final Node node,
+      final LongSupplier maxCommitTs,
+      final Timing timing,
+      final ScheduledExecutorService scheduler,
+      final HeartbeatListener listener) {
     this.registry = Objects.requireNonNull(registry, "registry");
     this.tso = Objects.requireNonNull(tso, "tso");
-    this.watermark = Objects.requireNonNull(watermark, "watermark");
-    this.metrics = Objects.requireNonNull(metrics, "metrics");
-    this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
-    this.host = Objects.requireNonNull(host, "host");
-    this.statusAddr = statusAddr;
-    this.heartbeatInterval = Objects.requireNonNull(heartbeatInterval, "heartbeatInterval");
-    this.livenessTtl = Objects.requireNonNull(livenessTtl, "livenessTtl");
+    this.node = Objects.requireNonNull(node, "node");
+    this.maxCommitTs = Objects.requireNonNull(maxCommitTs, "maxCommitTs");
+    this.timing = Objects.requireNonNull(timing, "timing");
     this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+    this.listener = Objects.requireNonNull(listener, "listener");
   }
 
   /**
    * The entry as it was before this process wrote anything (read once, then remembered); empty for
-   * a new pump. Its state decides what starting means (the original: previous {@code offline} is a
-   * new or re-added pump), its {@code maxCommitTS} is a floor for ours.
+   * a new node. Its state decides what starting means (the original: a pump previously {@code
+   * offline} is new or re-added), its {@code maxCommitTS} is a floor for ours.
    */
   public Optional<NodeStatus> previous() {
     synchronized (lock) {
       if (previous == null) {
-        previous = registry.get(NodeKind.PUMP, nodeId).map(RegisteredNode::status);
+        previous = registry.get(node.kind(), node.nodeId()).map(RegisteredNode::status);
         maxCommitFloor = Math.max(maxCommitFloor, previous.map(NodeStatus::maxCommitTs).orElse(0L));
       }
       return previous;
@@ -109,11 +143,14 @@ public final class PumpRegistration implements AutoCloseable {
   public void acquireLiveness() {
     synchronized (lock) {
       if (liveness != null) {
-        throw new IllegalStateException("liveness of pump " + nodeId + " already held");
+        throw new IllegalStateException("liveness of " + node.name() + " already held");
       }
       liveness =
           registry.holdLivenessExclusively(
-              NodeKind.PUMP, nodeId, livenessTtl, livenessTtl.plus(STALE_GRACE));
+              node.kind(),
+              node.nodeId(),
+              timing.livenessTtl(),
+              timing.livenessTtl().plus(STALE_GRACE));
       leaseLossLogged = false;
     }
   }
@@ -127,20 +164,20 @@ public final class PumpRegistration implements AutoCloseable {
       final long updateTs = freshTso();
       final NodeStatus status =
           new NodeStatus(
-              nodeId,
-              host,
+              node.nodeId(),
+              node.host(),
               newState,
               false,
               0,
               before.map(NodeStatus::label).orElse(null),
               maxCommit,
               updateTs,
-              statusAddr);
-      final NodeStatus written = registry.register(NodeKind.PUMP, status).status();
+              node.statusAddr());
+      final NodeStatus written = registry.register(node.kind(), status).status();
       state = newState;
       LOG.info(
-          "pump {} registered {} (maxCommitTS {}, updateTS {})",
-          nodeId,
+          "{} registered {} (maxCommitTS {}, updateTS {})",
+          node.name(),
           newState.wireName(),
           maxCommit,
           updateTs);
@@ -153,7 +190,7 @@ public final class PumpRegistration implements AutoCloseable {
     Objects.requireNonNull(newState, "newState");
     synchronized (lock) {
       if (state == null) {
-        throw new IllegalStateException("pump " + nodeId + " is not registered yet");
+        throw new IllegalStateException(node.name() + " is not registered yet");
       }
       state = newState;
       return write(freshTso());
@@ -174,7 +211,17 @@ public final class PumpRegistration implements AutoCloseable {
     }
   }
 
-  /** Rewrites the entry every heartbeat interval; failures are logged and counted, not fatal. */
+  /** Heartbeats that failed in a row up to now (0 after a success). */
+  public int consecutiveFailures() {
+    synchronized (lock) {
+      return consecutiveFailures;
+    }
+  }
+
+  /**
+   * Rewrites the entry every heartbeat interval; a failure is logged, counted and reported to the
+   * listener, and the next heartbeat tries again.
+   */
   public void startHeartbeats() {
     synchronized (lock) {
       if (state == null) {
@@ -183,39 +230,51 @@ public final class PumpRegistration implements AutoCloseable {
       if (heartbeats != null) {
         throw new IllegalStateException("heartbeats already started");
       }
-      final long every = heartbeatInterval.toNanos();
+      final long every = timing.heartbeatInterval().toNanos();
       heartbeats =
           scheduler.scheduleAtFixedRate(this::heartbeat, every, every, TimeUnit.NANOSECONDS);
     }
   }
 
   private void heartbeat() {
-    try {
-      synchronized (lock) {
-        if (heartbeats == null) {
-          return; // closed meanwhile
-        }
+    final int failures;
+    final RuntimeException error;
+    synchronized (lock) {
+      if (heartbeats == null) {
+        return; // closed meanwhile
+      }
+      try {
         checkLease();
         write(updateTs());
+        consecutiveFailures = 0;
         if (heartbeatOutage.succeeded()) {
-          LOG.info("registry heartbeats of pump {} succeed again", nodeId);
+          LOG.info("registry heartbeats of {} succeed again", node.name());
         }
+        return;
+      } catch (RuntimeException e) {
+        // Never rethrow: a scheduled task that throws is not run again.
+        consecutiveFailures++;
+        heartbeatOutage.failed(); // noted for the recovery message; every failure is warned about
+        LOG.warn(
+            "registry heartbeat of {} failed ({} in a row): {}",
+            node.name(),
+            consecutiveFailures,
+            e.toString());
+        failures = consecutiveFailures;
+        error = e;
       }
-    } catch (RuntimeException e) {
-      // Never rethrow: a scheduled task that throws is not run again.
-      metrics.registryHeartbeatFailed();
-      heartbeatOutage.failed(); // noted for the recovery message; every failure is warned about
-      LOG.warn("registry heartbeat of pump {} failed: {}", nodeId, e.toString());
     }
+    // Outside the lock: a listener that stops the node calls setState from another thread.
+    listener.failed(failures, error);
   }
 
   private void checkLease() {
     if (liveness != null && !liveness.isHeld() && !leaseLossLogged) {
       leaseLossLogged = true;
       LOG.error(
-          "pump {} lost its liveness lease: tools now see it as dead, and another process could"
-              + " take its node id; restart this pump",
-          nodeId);
+          "{} lost its liveness lease: tools now see it as dead, and another process could take"
+              + " its node id; restart it",
+          node.name());
     }
   }
 
@@ -225,38 +284,47 @@ public final class PumpRegistration implements AutoCloseable {
     try {
       return registry
           .update(
-              NodeKind.PUMP,
-              nodeId,
+              node.kind(),
+              node.nodeId(),
               current ->
                   new NodeStatus(
-                      nodeId,
-                      host,
+                      node.nodeId(),
+                      node.host(),
                       own,
                       current.isAlive(),
                       current.score(),
                       current.label(),
                       maxCommit,
                       updateTs,
-                      statusAddr))
+                      node.statusAddr()))
           .status();
     } catch (FatalBinlogException e) {
       if (e.code() != ErrorCode.REGISTRY_CONFLICT
-          || registry.get(NodeKind.PUMP, nodeId).isPresent()) {
+          || registry.get(node.kind(), node.nodeId()).isPresent()) {
         throw e;
       }
       // Someone deleted the entry: write it again, as the original's update-or-create does.
-      LOG.warn("registry entry of pump {} was deleted; writing it again", nodeId);
+      LOG.warn("registry entry of {} was deleted; writing it again", node.name());
       return registry
           .register(
-              NodeKind.PUMP,
-              new NodeStatus(nodeId, host, own, false, 0, null, maxCommit, updateTs, statusAddr))
+              node.kind(),
+              new NodeStatus(
+                  node.nodeId(),
+                  node.host(),
+                  own,
+                  false,
+                  0,
+                  null,
+                  maxCommit,
+                  updateTs,
+                  node.statusAddr()))
           .status();
     }
   }
 
   private long maxCommit() {
     // The registry's maxCommitTS never moves back, also not across a restart that starts at 0.
-    maxCommitFloor = Math.max(maxCommitFloor, watermark.maxCommitTs());
+    maxCommitFloor = Math.max(maxCommitFloor, maxCommitTs.getAsLong());
     return maxCommitFloor;
   }
 
@@ -276,7 +344,7 @@ public final class PumpRegistration implements AutoCloseable {
         throw e;
       }
       final long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastTsoNanos);
-      LOG.debug("no TSO for the heartbeat of {}; using the last plus {} ms", nodeId, elapsedMillis);
+      LOG.debug("no TSO for the heartbeat of {}; using the last plus {} ms", node, elapsedMillis);
       return Tso.compose(Tso.physicalMillis(lastTso) + elapsedMillis, Tso.logical(lastTso));
     }
   }

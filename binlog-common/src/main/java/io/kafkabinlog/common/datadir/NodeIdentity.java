@@ -1,4 +1,4 @@
-package io.kafkabinlog.pump.config;
+package io.kafkabinlog.common.datadir;
 
 import io.kafkabinlog.common.error.ErrorCode;
 import io.kafkabinlog.common.error.FatalBinlogException;
@@ -17,8 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The pump's node id, kept in {@code <data-dir>/.node} as the original does, so that a restarted
- * pump comes back under the same registry key (and so the same raw partition).
+ * A node's id (a pump's, a drainer's), kept in {@code <data-dir>/.node} as the original pump does,
+ * so that a restarted node comes back under the same registry key (for a pump: the same raw
+ * partition).
  *
  * <p>Order: the configured {@code node-id}; else the id stored in {@code .node}; else {@code
  * hostname:port} with the port of advertise-addr. Whatever is chosen is written to {@code .node}. A

@@ -1,9 +1,8 @@
-package io.kafkabinlog.pump.config;
+package io.kafkabinlog.common.datadir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.kafkabinlog.common.datadir.WriterLock;
 import io.kafkabinlog.common.error.FatalBinlogException;
 import io.kafkabinlog.common.net.HostPort;
 import java.nio.file.Files;
@@ -83,13 +82,13 @@ class NodeIdentityTest {
   @Test
   void oneProcessPerDataDir() {
     final Path data = dir.resolve("locked");
-    try (WriterLock lock = DataDirLock.acquire(data)) {
+    try (WriterLock lock = DataDirLock.acquire(data, "pump")) {
       assertThat(lock).isNotNull();
       assertThat(data.resolve(".lock")).exists();
-      assertThatThrownBy(() -> DataDirLock.acquire(data))
+      assertThatThrownBy(() -> DataDirLock.acquire(data, "pump"))
           .isInstanceOf(FatalBinlogException.class)
           .hasMessageContaining("in use by another pump");
     }
-    DataDirLock.acquire(data).close();
+    DataDirLock.acquire(data, "pump").close();
   }
 }
