@@ -18,6 +18,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
@@ -54,6 +55,18 @@ public final class PartitionedWiring {
       final SinkObserver observer,
       final String group,
       final Duration checkpointInterval)
+      throws SQLException {
+    return sink(config, dataSource, observer, group, checkpointInterval, work -> work);
+  }
+
+  /** The same with the downstream work wrapped (tests inject failures). */
+  static PartitionedSink sink(
+      final MysqlSinkConfig config,
+      final DataSource dataSource,
+      final SinkObserver observer,
+      final String group,
+      final Duration checkpointInterval,
+      final UnaryOperator<PartitionLane.Work> wrap)
       throws SQLException {
     final TopicNames names = SinkWiring.topicNames(config);
     final ProgressStore progress = SinkWiring.progressStore(config, dataSource);
@@ -98,7 +111,7 @@ public final class PartitionedWiring {
         progress,
         store,
         SinkWiring.filter(syncer),
-        new DownstreamWork(dml, ddl, store, schema),
+        wrap.apply(new DownstreamWork(dml, ddl, store, schema)),
         schema::evictAll,
         new PartitionedSink.Settings(syncer.workerCount(), PROGRESS_INTERVAL, checkpointInterval),
         Clock.systemUTC(),

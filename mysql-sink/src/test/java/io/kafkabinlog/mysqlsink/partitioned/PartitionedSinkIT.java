@@ -1,15 +1,19 @@
 package io.kafkabinlog.mysqlsink.partitioned;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kafkabinlog.common.config.SettingOrigin;
 import io.kafkabinlog.common.config.Settings;
 import io.kafkabinlog.mysqlsink.app.SinkWiring;
+import io.kafkabinlog.mysqlsink.apply.ApplyOutcome;
 import io.kafkabinlog.mysqlsink.checkpoint.Checkpoint;
 import io.kafkabinlog.mysqlsink.checkpoint.PartitionPosition;
 import io.kafkabinlog.mysqlsink.config.MysqlSinkConfig;
 import io.kafkabinlog.mysqlsink.config.MysqlSinkConfigLoader;
 import io.kafkabinlog.mysqlsink.metrics.SinkMetrics;
+import io.kafkabinlog.mysqlsink.model.SinkTxn;
+import io.kafkabinlog.mysqlsink.observe.SinkObserver;
 import io.kafkabinlog.schemas.avro.AvroEvents;
 import io.kafkabinlog.schemas.avro.AvroEvents.ChangeType;
 import io.kafkabinlog.schemas.avro.ColumnValues;
@@ -37,6 +41,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -306,6 +311,89 @@ class PartitionedSinkIT {
         .as("each table group applied by exactly one member: 2 per transaction, 4 + 2 DDL, 1 more")
         .isEqualTo(2L * total + 4 + 2 + 1);
     assertThat(strings("SELECT COUNT(*) FROM `" + db + "`.ddl_ledger")).containsExactly("6");
+  }
+
+  @Test
+  void aMemberThatFailsMidStreamIsResumedByTheNextWithoutLossOrDuplicates() throws Exception {
+    createTopic(3);
+    final long[] tables = new long[3];
+    for (int p = 0; p < 3; p++) {
+      tables[p] = tableIn(p, 3000);
+      tableDdl(
+          100 + p,
+          tables[p],
+          db,
+          "t" + p,
+          "CREATE TABLE t" + p + " (id BIGINT PRIMARY KEY, v INT)");
+    }
+    final int total = 600;
+    for (int i = 1; i <= total; i++) {
+      final int t = i % 3;
+      rows(1000 + i, tables[t], List.of(insert(db, "t" + t, tables[t], i, null)));
+      if (i % 40 == 0) {
+        markers(1000 + i, 0, 1, 2);
+      }
+    }
+    producer.flush();
+    final String group = "it-" + topic;
+    // The downstream refuses the 250th table part: the member stops mid-stream, with work of the
+    // other partitions in flight and progress not written yet.
+    final AtomicInteger calls = new AtomicInteger();
+    final MariaDbPoolDataSource pool = SinkWiring.dataSource(config);
+    pools.add(pool);
+    final PartitionedSink failing =
+        PartitionedWiring.sink(
+            config,
+            pool,
+            SinkObserver.NONE,
+            group,
+            Duration.ofMillis(200),
+            work ->
+                new PartitionLane.Work() {
+                  @Override
+                  public ApplyOutcome applyRows(
+                      final int partition,
+                      final SinkTxn txn,
+                      final long firstOffset,
+                      final long nextOffset) {
+                    if (calls.incrementAndGet() == 250) {
+                      throw new IllegalStateException("injected failure");
+                    }
+                    return work.applyRows(partition, txn, firstOffset, nextOffset);
+                  }
+
+                  @Override
+                  public ApplyOutcome applyDdl(final SinkTxn txn) {
+                    return work.applyDdl(txn);
+                  }
+                });
+    final Future<?> crashed =
+        runner.submit(
+            () -> {
+              failing.run();
+              return null;
+            });
+    assertThatThrownBy(() -> crashed.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS))
+        .hasRootCauseMessage("injected failure");
+    final long before = count(db, "t0") + count(db, "t1") + count(db, "t2");
+    assertThat(before).as("stopped mid-stream").isBetween(200L, (long) total - 1);
+
+    final Member next = start(group);
+    awaitConsumed(next);
+    awaitCheckpoint(1000 + total);
+    next.stop();
+    for (int t = 0; t < 3; t++) {
+      final List<String> expected = new ArrayList<>();
+      for (int i = t == 0 ? 3 : t; i <= total; i += 3) {
+        expected.add(String.valueOf(i));
+      }
+      assertThat(strings("SELECT id FROM `" + db + "`.t" + t + " ORDER BY id"))
+          .as("table t%d", t)
+          .isEqualTo(expected);
+    }
+    assertThat(next.metrics.snapshot().appliedTxns())
+        .as("only what the failed member had not committed")
+        .isEqualTo(total - before);
   }
 
   // ------------------------------------------------------------------ members
