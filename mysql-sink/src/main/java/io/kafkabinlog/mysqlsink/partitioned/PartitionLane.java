@@ -59,6 +59,7 @@ final class PartitionLane {
 
   // Guarded by this.
   private final ArrayDeque<RowsItem> queue = new ArrayDeque<>();
+  private long queuedRows;
   private boolean scheduled;
   private long waitingDdl = -1;
   private long releasedDdl = -1;
@@ -102,12 +103,18 @@ final class PartitionLane {
       return;
     }
     queue.addLast(item);
+    queuedRows += rows(item);
     scheduleIfIdle();
   }
 
   /** Items not applied yet. */
   synchronized int queued() {
     return queue.size();
+  }
+
+  /** Row changes in the items not applied yet (a group may be a large transaction's part). */
+  synchronized long queuedRows() {
+    return queuedRows;
   }
 
   /** The commit_ts of the DDL this lane waits on, -1 if none. */
@@ -131,9 +138,23 @@ final class PartitionLane {
    *     the progress row's lock makes whoever comes second skip it)
    */
   synchronized boolean close(final Duration timeout) throws InterruptedException {
+    stopAccepting();
+    return awaitIdle(System.nanoTime() + timeout.toNanos());
+  }
+
+  /** Drops the queued items and takes no more; the item being applied is finished. */
+  synchronized void stopAccepting() {
     closed = true;
     queue.clear();
-    final long deadline = System.nanoTime() + timeout.toNanos();
+    queuedRows = 0;
+  }
+
+  /**
+   * Waits until no item is being applied, up to {@code deadline} ({@link System#nanoTime}).
+   *
+   * @return false if one still is
+   */
+  synchronized boolean awaitIdle(final long deadline) throws InterruptedException {
     while (scheduled) {
       final long left = deadline - System.nanoTime();
       if (left <= 0) {
@@ -166,8 +187,7 @@ final class PartitionLane {
         done = process(item);
       } catch (RuntimeException e) {
         synchronized (this) {
-          closed = true;
-          queue.clear();
+          stopAccepting();
           idle();
         }
         onFailure.accept(e);
@@ -183,6 +203,7 @@ final class PartitionLane {
       synchronized (this) {
         if (queue.peekFirst() == item) {
           queue.pollFirst();
+          queuedRows -= rows(item);
         }
       }
     }
@@ -190,6 +211,10 @@ final class PartitionLane {
       idle();
       scheduleIfIdle(); // the next turn goes to the back of the pool's queue
     }
+  }
+
+  private static int rows(final RowsItem item) {
+    return item instanceof RowsItem.Group group ? group.txn().rows().size() : 0;
   }
 
   /** Holding the lock: no turn runs any more. */

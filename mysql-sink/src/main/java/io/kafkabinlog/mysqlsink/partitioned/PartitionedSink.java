@@ -55,11 +55,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every assigned partition is a {@link PartitionLane} applied by a pool of {@code worker-count}
  * threads; this (polling) thread only assembles records into items, pauses partitions whose lane is
- * {@value #PAUSE_AT} items behind (and resumes them at {@value #RESUME_AT}), writes progress, and
- * decides DDL barriers, so the poll loop never blocks for long ({@code max.poll.interval.ms}). It
- * also moves the compatible checkpoint row to the minimum progress over all partitions of the
- * topic, read from the progress table (other members' partitions included); see {@link
- * ProgressFloor}.
+ * {@value #PAUSE_AT} items or {@value #PAUSE_AT_ROWS} rows behind (and resumes them at {@value
+ * #RESUME_AT} and {@value #RESUME_AT_ROWS}), writes progress, and decides DDL barriers, so the poll
+ * loop never blocks for long ({@code max.poll.interval.ms}). It also moves the compatible
+ * checkpoint row to the minimum progress over all partitions of the topic, read from the progress
+ * table (other members' partitions included); see {@link ProgressFloor}.
  *
  * <p>On revocation (and on stop) a lane's queued items are dropped, the item being applied is
  * finished, its progress is written and its offset committed. A member that is too slow to finish
@@ -80,6 +80,11 @@ public final class PartitionedSink implements Sink {
 
   static final int PAUSE_AT = 2_000;
   static final int RESUME_AT = 500;
+
+  /** The same bound in row changes: items may be large transactions' parts. */
+  static final long PAUSE_AT_ROWS = 100_000;
+
+  static final long RESUME_AT_ROWS = 25_000;
 
   /**
    * The sink's cadence.
@@ -265,10 +270,11 @@ public final class PartitionedSink implements Sink {
     final List<TopicPartition> resume = new ArrayList<>();
     for (PartitionLane lane : lanes.values()) {
       final int queued = lane.queued();
+      final long rows = lane.queuedRows();
       final int p = lane.partition();
-      if (queued >= PAUSE_AT && paused.add(p)) {
+      if ((queued >= PAUSE_AT || rows >= PAUSE_AT_ROWS) && paused.add(p)) {
         pause.add(new TopicPartition(topic, p));
-      } else if (queued <= RESUME_AT && paused.remove(p)) {
+      } else if (queued <= RESUME_AT && rows <= RESUME_AT_ROWS && paused.remove(p)) {
         resume.add(new TopicPartition(topic, p));
       }
     }
@@ -402,9 +408,12 @@ public final class PartitionedSink implements Sink {
     if (leaving.isEmpty()) {
       return;
     }
+    // All stop at once, then each gets what is left of one CLOSE_WAIT: max.poll.interval.ms.
+    leaving.forEach(PartitionLane::stopAccepting);
+    final long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
     for (PartitionLane lane : leaving) {
       try {
-        if (!lane.close(CLOSE_WAIT)) {
+        if (!lane.awaitIdle(deadline)) {
           LOG.warn(
               "partition {} did not finish its transaction within {}; released anyway",
               lane.partition(),

@@ -244,7 +244,9 @@ class PartitionLaneTest {
     lane.offer(rows(110, "a", 0, 1));
     lane.offer(rows(120, "a", 1, 2));
     Thread.sleep(50);
+    assertThat(lane.queuedRows()).as("the one in flight counts until it is applied").isEqualTo(2);
     assertThat(lane.close(Duration.ofMillis(50))).as("110 is still being applied").isFalse();
+    assertThat(lane.queuedRows()).isZero();
     gate.countDown();
     assertThat(lane.close(Duration.ofSeconds(5))).isTrue();
     assertThat(applied).containsExactly("p0:110:a@0-1");
