@@ -2,6 +2,8 @@ package io.kafkabinlog.mysqlsink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -20,11 +22,18 @@ class MysqlSinkMainTest {
   }
 
   @Test
-  void aModeNotAvailableYetExitsOne() {
-    assertThat(
-            MysqlSinkMain.run(
-                List.of("--cluster-id=1", "--mode=partitioned"),
-                Map.of("MYSQL_SINK_SYNCER__TO__PORT", "1")))
-        .isEqualTo(1);
+  void thePartitionedModeStartsLikeTheTransactionalOneAndATakenStatusAddrExitsOne()
+      throws Exception {
+    // Fails at the status port, before connecting anywhere: the mode itself is accepted.
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      assertThat(
+              MysqlSinkMain.run(
+                  List.of(
+                      "--cluster-id=1",
+                      "--mode=partitioned",
+                      "--status-addr=127.0.0.1:" + taken.getLocalPort()),
+                  Map.of("MYSQL_SINK_SYNCER__TO__PORT", "1")))
+          .isEqualTo(1);
+    }
   }
 }

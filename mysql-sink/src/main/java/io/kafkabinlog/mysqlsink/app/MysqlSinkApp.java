@@ -2,13 +2,14 @@ package io.kafkabinlog.mysqlsink.app;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kafkabinlog.common.error.ErrorCode;
-import io.kafkabinlog.common.error.FatalBinlogException;
 import io.kafkabinlog.common.error.RetriableBinlogException;
 import io.kafkabinlog.common.kafka.TopicNames;
 import io.kafkabinlog.mysqlsink.config.MysqlSinkConfig;
 import io.kafkabinlog.mysqlsink.http.SinkStatusServer;
 import io.kafkabinlog.mysqlsink.metrics.SinkMetrics;
 import io.kafkabinlog.mysqlsink.metrics.SinkStatus;
+import io.kafkabinlog.mysqlsink.partitioned.PartitionedSink;
+import io.kafkabinlog.mysqlsink.partitioned.PartitionedWiring;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -21,7 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running mysql-sink: the composition root and the lifecycle around {@link TxnTopicSink}.
+ * One running mysql-sink: the composition root and the lifecycle around its {@link Sink}: {@link
+ * TxnTopicSink} (mode transactional) or {@link PartitionedSink} (mode partitioned, one member of
+ * the rows topic's consumer group).
  *
  * <p>Start: the downstream pool and the checkpoint tables, then the sink on a thread of its own. A
  * failure there (the downstream refused a statement, an outage longer than the retries, Kafka) is
@@ -34,7 +37,7 @@ public final class MysqlSinkApp implements AutoCloseable {
 
   private final MysqlSinkConfig config;
   private final MariaDbPoolDataSource dataSource;
-  private final TxnTopicSink sink;
+  private final Sink sink;
   private final SinkMetrics metrics;
   private final SinkStatusServer.Info info;
   private final SinkStatusServer status;
@@ -46,7 +49,7 @@ public final class MysqlSinkApp implements AutoCloseable {
   private MysqlSinkApp(
       final MysqlSinkConfig config,
       final MariaDbPoolDataSource dataSource,
-      final TxnTopicSink sink,
+      final Sink sink,
       final SinkMetrics metrics,
       final SinkStatusServer.Info info,
       final SinkStatusServer status) {
@@ -62,8 +65,7 @@ public final class MysqlSinkApp implements AutoCloseable {
   /**
    * Connects to the downstream, creates the checkpoint tables if missing and starts consuming.
    *
-   * @throws io.kafkabinlog.common.error.BinlogException if the downstream cannot be reached or the
-   *     mode is not available
+   * @throws io.kafkabinlog.common.error.BinlogException if the downstream cannot be reached
    */
   public static MysqlSinkApp start(final MysqlSinkConfig configured) {
     return start(configured, true);
@@ -80,22 +82,18 @@ public final class MysqlSinkApp implements AutoCloseable {
 
   private static MysqlSinkApp start(final MysqlSinkConfig configured, final boolean servesStatus) {
     Objects.requireNonNull(configured, "config");
-    if (configured.mode() != MysqlSinkConfig.Mode.TRANSACTIONAL) {
-      throw new FatalBinlogException(
-          ErrorCode.CONFIG_INVALID,
-          "mode = \""
-              + configured.mode().name().toLowerCase(java.util.Locale.ROOT)
-              + "\" is not available yet; use mode = \"transactional\"");
-    }
     final MysqlSinkConfig config = ClusterIdSource.resolve(configured);
     final SinkMetrics metrics = new SinkMetrics(new PrometheusRegistry(), Clock.systemUTC());
     final TopicNames names = SinkWiring.topicNames(config);
+    final boolean partitioned = config.mode() == MysqlSinkConfig.Mode.PARTITIONED;
     final SinkStatusServer.Info info =
         new SinkStatusServer.Info(
             Long.toUnsignedString(config.clusterId()),
             config.mode().name().toLowerCase(java.util.Locale.ROOT),
-            names.txn(),
-            names.consumerGroup(SinkWiring.COMPONENT, SinkWiring.GROUP_TARGET));
+            partitioned ? names.rows() : names.txn(),
+            partitioned
+                ? PartitionedWiring.group(config)
+                : names.consumerGroup(SinkWiring.COMPONENT, SinkWiring.GROUP_TARGET));
     // Bound first: a taken status-addr is a configuration error, reported before any work.
     final SinkStatusServer status =
         servesStatus
@@ -104,7 +102,10 @@ public final class MysqlSinkApp implements AutoCloseable {
     MariaDbPoolDataSource dataSource = null;
     try {
       dataSource = SinkWiring.dataSource(config);
-      final TxnTopicSink sink = SinkWiring.txnTopicSink(config, dataSource, metrics);
+      final Sink sink =
+          partitioned
+              ? PartitionedWiring.sink(config, dataSource, metrics)
+              : SinkWiring.txnTopicSink(config, dataSource, metrics);
       final MysqlSinkApp app = new MysqlSinkApp(config, dataSource, sink, metrics, info, status);
       if (status != null) {
         status.start();

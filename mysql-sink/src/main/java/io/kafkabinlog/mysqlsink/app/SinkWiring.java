@@ -121,7 +121,17 @@ public final class SinkWiring {
   /** read_committed, auto commit off, from the beginning when the group has no offset. */
   public static Consumer<byte[], GenericRecord> consumer(
       final MysqlSinkConfig config, final String groupId) {
-    final Map<String, Object> props = new HashMap<>(config.kafka().clientProperties());
+    return consumer(config, groupId, Map.of());
+  }
+
+  /**
+   * {@link #consumer(MysqlSinkConfig, String)} with {@code defaults} under the configured client
+   * properties (a [kafka.client] key wins).
+   */
+  public static Consumer<byte[], GenericRecord> consumer(
+      final MysqlSinkConfig config, final String groupId, final Map<String, Object> defaults) {
+    final Map<String, Object> props = new HashMap<>(defaults);
+    props.putAll(config.kafka().clientProperties());
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServersString());
     props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #run} runs on one thread; {@link #stop} may be called from any other. Not reusable.
  */
-public final class TxnTopicSink {
+public final class TxnTopicSink implements Sink {
   private static final Logger LOG = LoggerFactory.getLogger(TxnTopicSink.class);
   private static final Duration POLL = Duration.ofMillis(200);
 
@@ -116,6 +116,7 @@ public final class TxnTopicSink {
    * @throws RuntimeException the first failure (of a worker, the checkpoint or Kafka); the caller
    *     exits and a restart resumes from the checkpoint
    */
+  @Override
   public void run() throws InterruptedException {
     try (consumer) {
       final Checkpoint loaded = load();
@@ -144,12 +145,14 @@ public final class TxnTopicSink {
   }
 
   /** Ends {@link #run} gracefully; any thread. */
+  @Override
   public void stop() {
     stopping = true;
     consumer.wakeup();
   }
 
   /** The commit_ts of the last checkpoint written (or loaded); -1 before the start. */
+  @Override
   public long checkpointTs() {
     return checkpointTs;
   }

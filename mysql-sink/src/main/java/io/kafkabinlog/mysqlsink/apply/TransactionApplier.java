@@ -67,12 +67,40 @@ public final class TransactionApplier {
     this.insertRows = insertRows;
   }
 
+  /**
+   * How a unit of work is recognised as applied and recorded as such, inside its own downstream
+   * transaction (autocommit off), so that the record commits exactly when the rows do.
+   */
+  public interface AppliedMark {
+    /** Whether the unit was applied before (checked first, in the same transaction). */
+    boolean isApplied(Connection connection) throws SQLException;
+
+    /**
+     * Records the unit as applied.
+     *
+     * @throws AlreadyAppliedException if another writer recorded it concurrently
+     */
+    void record(Connection connection) throws SQLException;
+
+    /** The statement {@link #record} runs, for error messages. */
+    String describe();
+  }
+
   /** Applies {@code txn} (a DML transaction; rows may be empty) once. */
   public ApplyOutcome apply(final SinkTxn txn) {
+    return apply(txn, commitTsMark(txn.commitTs()));
+  }
+
+  /**
+   * Applies {@code txn}'s rows once, as one downstream transaction, recognised and recorded by
+   * {@code mark} instead of the commit_ts progress table (the partitioned mode applies one table's
+   * part of an upstream transaction at a time and keys its progress by partition).
+   */
+  public ApplyOutcome apply(final SinkTxn txn, final AppliedMark mark) {
     if (txn.ddl() != null) {
       throw new IllegalArgumentException("a DDL goes to DdlApplier: commit_ts " + txn.commitTs());
     }
-    final Attempt attempt = new Attempt(txn);
+    final Attempt attempt = new Attempt(txn, Objects.requireNonNull(mark, "mark"));
     return retry.run(
         "applying commit_ts " + txn.commitTs(),
         attempt::run,
@@ -91,10 +119,12 @@ public final class TransactionApplier {
   /** One try; remembers the statement that failed. */
   private final class Attempt {
     private final SinkTxn txn;
+    private final AppliedMark mark;
     private String failingSql;
 
-    Attempt(final SinkTxn txn) {
+    Attempt(final SinkTxn txn, final AppliedMark mark) {
       this.txn = txn;
+      this.mark = mark;
     }
 
     ApplyOutcome run() throws SQLException {
@@ -122,7 +152,7 @@ public final class TransactionApplier {
     }
 
     private ApplyOutcome applyIn(final Connection connection) throws SQLException {
-      if (progress.isApplied(connection, txn.commitTs())) {
+      if (mark.isApplied(connection)) {
         return ApplyOutcome.ALREADY_APPLIED;
       }
       final Map<String, TableKeys> keysByTable = new HashMap<>();
@@ -157,8 +187,8 @@ public final class TransactionApplier {
           failingSql = batch.lastSql();
         }
       }
-      failingSql = "INSERT INTO " + progress.schema().applied();
-      progress.recordApplied(connection, txn.commitTs());
+      failingSql = mark.describe();
+      mark.record(connection);
       return ApplyOutcome.APPLIED;
     }
 
@@ -184,6 +214,26 @@ public final class TransactionApplier {
       cache.put(name, keys);
       return keys;
     }
+  }
+
+  /** The transactional mode's mark: the commit_ts in the progress table. */
+  private AppliedMark commitTsMark(final long commitTs) {
+    return new AppliedMark() {
+      @Override
+      public boolean isApplied(final Connection connection) throws SQLException {
+        return progress.isApplied(connection, commitTs);
+      }
+
+      @Override
+      public void record(final Connection connection) throws SQLException {
+        progress.recordApplied(connection, commitTs);
+      }
+
+      @Override
+      public String describe() {
+        return "INSERT INTO " + progress.schema().applied();
+      }
+    };
   }
 
   static void rollbackQuietly(final Connection connection, final Exception cause) {

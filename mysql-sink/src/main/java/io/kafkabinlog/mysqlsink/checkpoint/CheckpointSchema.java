@@ -21,6 +21,7 @@ public record CheckpointSchema(String schema, String checkpointTable) {
   public static final String DEFAULT_CHECKPOINT_TABLE = "checkpoint";
   public static final String APPLIED_TABLE = "applied_txn";
   public static final String DDL_LEDGER_TABLE = "ddl_ledger";
+  public static final String PARTITION_PROGRESS_TABLE = "partition_progress";
 
   /** MariaDB's limit for database and table names. */
   private static final int MAX_NAME_LENGTH = 64;
@@ -53,6 +54,14 @@ public record CheckpointSchema(String schema, String checkpointTable) {
   /** {@code `schema`.`ddl_ledger`}: one row per applied DDL, kept for idempotence and audit. */
   public String ddlLedger() {
     return qualified(DDL_LEDGER_TABLE);
+  }
+
+  /**
+   * {@code `schema`.`partition_progress`}: the partitioned mode's progress, one row per rows-topic
+   * partition; created by {@link PartitionProgressStore#create}, not by {@link #create}.
+   */
+  public String partitionProgress() {
+    return qualified(PARTITION_PROGRESS_TABLE);
   }
 
   /** The statements {@link #create} runs, in order. */

@@ -254,8 +254,8 @@ public final class ProgressStore {
   }
 
   /** Binds a Java long that holds an unsigned 64-bit value (cluster ids may use the top bit). */
-  private static void bindUnsigned(
-      final PreparedStatement statement, final int index, final long value) throws SQLException {
+  static void bindUnsigned(final PreparedStatement statement, final int index, final long value)
+      throws SQLException {
     if (value >= 0) {
       statement.setLong(index, value);
     } else {

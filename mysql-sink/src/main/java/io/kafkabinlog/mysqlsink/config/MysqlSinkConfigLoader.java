@@ -73,7 +73,9 @@ public final class MysqlSinkConfigLoader {
   public static final String TO_PASSWORD = "syncer.to.password";
   public static final String TO_PASSWORD_FILE = "syncer.to.password-file";
 
-  /** Not 8249 (drainer, ordering stream), 8250 (pump gRPC) or 8251 (pump status): all share a host. */
+  /**
+   * Not 8249 (drainer, ordering stream), 8250 (pump gRPC) or 8251 (pump status): all share a host.
+   */
   public static final String DEFAULT_STATUS_ADDR = "127.0.0.1:8252";
 
   public static final String DEFAULT_REGISTRY_URL = "http://127.0.0.1:8081";

@@ -1,6 +1,7 @@
 package io.kafkabinlog.mysqlsink.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kafkabinlog.common.error.FatalBinlogException;
 import io.kafkabinlog.common.http.HttpReply;
@@ -19,7 +20,8 @@ import java.util.function.Supplier;
  *
  * <pre>
  * GET /status     {"clusterId","mode","txnTopic","consumerGroup","checkpoint":{"commitTs","time",
- *                 "lagMs"},"applied":{...},"inFlight","retries","lastError","kafkaOffsetCommitted"}
+ *                 "lagMs"},"applied":{...},"inFlight","retries","lastError","kafkaOffsetCommitted",
+ *                 "partitions":[{"partition","commitTs","nextOffset","queued"}] (partitioned mode)}
  * GET /commit_ts  {"message":"get drainer's latest ts success!","code":200,"data":{"ts":checkpoint}}
  * GET /metrics    Prometheus text
  * </pre>
@@ -130,6 +132,17 @@ public final class SinkStatusServer implements AutoCloseable {
       root.put("kafkaOffsetCommitted", s.committedOffset());
     } else {
       root.putNull("kafkaOffsetCommitted");
+    }
+    if (!s.partitions().isEmpty()) {
+      final ArrayNode partitions = root.putArray("partitions");
+      for (final SinkStatus.PartitionStatus p : s.partitions()) {
+        partitions
+            .addObject()
+            .put("partition", p.partition())
+            .put("commitTs", p.commitTs())
+            .put("nextOffset", p.nextOffset())
+            .put("queued", p.queued());
+      }
     }
     return root;
   }

@@ -13,9 +13,11 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -42,6 +44,7 @@ public final class SinkMetrics implements SinkObserver {
   private final AtomicLong committedOffset = new AtomicLong(-1);
   private final AtomicLong inFlight = new AtomicLong();
   private final AtomicReference<String> lastError = new AtomicReference<>("");
+  private final Map<Integer, SinkStatus.PartitionStatus> partitions = new ConcurrentSkipListMap<>();
   private final Counter txns;
   private final Counter rows;
   private final Counter retries;
@@ -100,6 +103,46 @@ public final class SinkMetrics implements SinkObserver {
         .help("transactions handed to the apply loop and not finished")
         .callback(cb -> cb.call(inFlight.get()))
         .register(registry);
+    registerPartitionGauges();
+  }
+
+  /** The partitioned mode's gauges, one series per partition this member applies. */
+  private void registerPartitionGauges() {
+    GaugeWithCallback.builder()
+        .name("binlog_mysql_sink_partition_checkpoint_tso")
+        .help(
+            "partitioned mode: physical milliseconds of the commit_ts at or below which this"
+                + " member's rows-topic partition is applied")
+        .labelNames("partition")
+        .callback(
+            cb ->
+                partitions
+                    .values()
+                    .forEach(
+                        p ->
+                            cb.call(
+                                Tso.physicalMillis(p.commitTs()), String.valueOf(p.partition()))))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("binlog_mysql_sink_partition_next_offset")
+        .help("partitioned mode: the rows-topic offset after the partition's last applied record")
+        .labelNames("partition")
+        .callback(
+            cb ->
+                partitions
+                    .values()
+                    .forEach(p -> cb.call(p.nextOffset(), String.valueOf(p.partition()))))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("binlog_mysql_sink_partition_queued")
+        .help("partitioned mode: items fetched from the partition and not applied yet")
+        .labelNames("partition")
+        .callback(
+            cb ->
+                partitions
+                    .values()
+                    .forEach(p -> cb.call(p.queued(), String.valueOf(p.partition()))))
+        .register(registry);
   }
 
   public PrometheusRegistry registry() {
@@ -154,6 +197,18 @@ public final class SinkMetrics implements SinkObserver {
     committedOffset.accumulateAndGet(nextOffset, Math::max);
   }
 
+  @Override
+  public void partitionProgress(
+      final int partition, final long commitTs, final long nextOffset, final int queued) {
+    partitions.put(
+        partition, new SinkStatus.PartitionStatus(partition, commitTs, nextOffset, queued));
+  }
+
+  @Override
+  public void partitionReleased(final int partition) {
+    partitions.remove(partition);
+  }
+
   /** The first error is kept: later ones are usually its consequences. */
   @Override
   public void failed(final String message) {
@@ -176,6 +231,7 @@ public final class SinkMetrics implements SinkObserver {
         inFlight.get(),
         retries.getLongValue(),
         lastError.get(),
-        committedOffset.get());
+        committedOffset.get(),
+        List.copyOf(partitions.values()));
   }
 }

@@ -31,6 +31,16 @@ public interface SinkObserver {
   /** The consumer committed {@code nextOffset} on the txn topic. */
   default void offsetCommitted(final long nextOffset) {}
 
+  /**
+   * Partitioned mode: this member's partition {@code partition} of the rows topic has everything at
+   * or below {@code commitTs} applied, up to offset {@code nextOffset}; {@code queued} items wait.
+   */
+  default void partitionProgress(
+      final int partition, final long commitTs, final long nextOffset, final int queued) {}
+
+  /** Partitioned mode: the partition left this member (rebalance or stop). */
+  default void partitionReleased(final int partition) {}
+
   /** The sink stopped with an error (a worker's, the checkpoint's or Kafka's). */
   default void failed(final String message) {}
 }

@@ -63,6 +63,14 @@ public final class DownstreamSchema {
     cache.keySet().removeIf(name -> name.db().equals(db));
   }
 
+  /**
+   * Forgets every table: another sink process may have changed any of them (the partitioned mode,
+   * when partitions move between members).
+   */
+  public void evictAll() {
+    cache.clear();
+  }
+
   private static Optional<TableKeys> read(
       final Connection connection, final String db, final String table) throws SQLException {
     final List<String> columns = new ArrayList<>();
