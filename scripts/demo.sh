@@ -109,8 +109,8 @@ log_info "1/6 starting the local stack (Kafka, etcd, MariaDB, schema registry)"
 eval "$(./scripts/services.sh env)"
 # The drainer and tidb-sim verify read the downstream password from the environment, never
 # from a flag.
-export DRAINER_SYNCER_TO_PASSWORD="$BINLOG_MARIADB_PASSWORD"
-export TIDB_SIM_MYSQL_PASSWORD="$BINLOG_MARIADB_PASSWORD"
+export DRAINER_SYNCER__TO__PASSWORD="$BINLOG_MARIADB_PASSWORD"
+export TIDB_SIM_MYSQL__PASSWORD="$BINLOG_MARIADB_PASSWORD"
 
 log_info "2/6 building tidb-sim, pump, drainer and binlogctl (tests skipped; ./scripts/test.sh runs them)"
 mkdir -p "$DEMO_DIR"
