@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class TidbSimCli {
   private static final Logger LOG = LoggerFactory.getLogger(TidbSimCli.class);
-  static final String ENV_PREFIX = "TIDB_SIM";
+  static final String ENV_PREFIX = "TIDB_SIM_";
 
   private static final String USAGE =
       """

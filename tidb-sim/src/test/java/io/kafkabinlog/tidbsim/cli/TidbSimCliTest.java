@@ -25,6 +25,17 @@ class TidbSimCliTest {
   }
 
   @Test
+  void verifyReadsThePasswordFromTheDocumentedEnvironmentVariable() {
+    VerifyConfig c =
+        VerifyConfig.from(
+            Settings.load(
+                List.of("--mysql.port=3307"),
+                Map.of("TIDB_SIM_MYSQL__PASSWORD", "from-env"),
+                TidbSimCli.ENV_PREFIX));
+    assertThat(c.password()).isEqualTo("from-env");
+  }
+
+  @Test
   void runSettingsAreTypedWithTidbBinlogKeys() {
     RunConfig c =
         RunConfig.from(
