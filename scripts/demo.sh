@@ -175,4 +175,4 @@ echo
 tail -n 1 "$DEMO_DIR/verify.log"
 echo
 log_info "the stack keeps running: drainer status http://$DRAINER_ADDR/status, logs in $DEMO_DIR"
-log_info "run it again to add ids 6-10; ./scripts/demo.sh stop ends it all"
+log_info "run it again for five more rows (ids 6-10, ...); ./scripts/demo.sh stop ends it all"
