@@ -124,7 +124,7 @@ class PartitionedReplicationIT {
   }
 
   /**
-   * Starts a workload; again (up to 3 times) if it exited at once because its first PD call
+   * Starts a workload; again (up to 8 times) if it exited at once because its first PD call
    * outlasted the 3 s TSO timeout, as happens on a loaded machine (it did nothing then).
    */
   private static JvmProcess runSim(
@@ -139,10 +139,11 @@ class PartitionedReplicationIT {
         sim.awaitLine(RUNNING, Duration.ofSeconds(120));
         return sim;
       } catch (AssertionError e) {
-        if (attempt == 3 || !sim.output().contains("timestamp oracle unavailable")) {
+        if (attempt == 8 || !sim.output().contains("timestamp oracle unavailable")) {
           throw e;
         }
         sim.close();
+        Thread.sleep(5_000);
       }
     }
   }
