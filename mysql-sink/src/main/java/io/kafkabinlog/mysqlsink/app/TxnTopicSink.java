@@ -218,9 +218,21 @@ public final class TxnTopicSink {
       offset = boundaries.pollFirst().nextOffset();
     }
     if (offset > committedOffset) {
-      consumer.commitSync(Map.of(partition, new OffsetAndMetadata(offset)));
+      commit(Map.of(partition, new OffsetAndMetadata(offset)));
       committedOffset = offset;
       observer.offsetCommitted(offset);
+    }
+  }
+
+  private void commit(final Map<TopicPartition, OffsetAndMetadata> offsets) {
+    try {
+      consumer.commitSync(offsets);
+    } catch (WakeupException e) {
+      if (!stopping) {
+        throw e;
+      }
+      // stop()'s wakeup was meant for poll; it is spent now, so this commit goes through.
+      consumer.commitSync(offsets);
     }
   }
 
