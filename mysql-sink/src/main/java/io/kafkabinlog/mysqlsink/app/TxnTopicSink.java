@@ -165,6 +165,8 @@ public final class TxnTopicSink {
         for (ConsumerRecord<byte[], GenericRecord> record : consumer.poll(POLL)) {
           accept(loop, record);
         }
+        // What one poll returned arrived together and may share downstream transactions.
+        loop.flush();
       } catch (WakeupException e) {
         if (!stopping) {
           throw e;
