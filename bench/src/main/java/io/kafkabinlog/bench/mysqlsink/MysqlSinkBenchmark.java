@@ -262,6 +262,13 @@ public final class MysqlSinkBenchmark implements Benchmark {
             3L * transactions,
             "events",
             transactions - updates);
+    for (String db : concat(sinkDb, rawDbs)) {
+      final long shipped = shipped(c, db);
+      if (shipped != updates) {
+        throw new IllegalStateException(
+            db + ".orders has " + shipped + " updated rows, expected " + updates);
+      }
+    }
     for (SinkWorkload.Table table : SinkWorkload.TABLES) {
       final long want = expected.get(table.name());
       final long sinkSum = checksum(c, sinkDb, table.name());
@@ -291,6 +298,16 @@ public final class MysqlSinkBenchmark implements Benchmark {
       throws SQLException {
     try (Statement st = c.createStatement();
         ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM `" + db + "`.`" + table + "`")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private static long shipped(final Connection c, final String db) throws SQLException {
+    try (Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT COUNT(*) FROM `" + db + "`.`orders` WHERE `status` = 'shipped'")) {
       rs.next();
       return rs.getLong(1);
     }

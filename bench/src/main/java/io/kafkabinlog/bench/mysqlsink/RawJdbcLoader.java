@@ -24,7 +24,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * transaction: per table one multi-row INSERT of the batch's inserted rows, then the UPDATEs by
  * primary key as one JDBC batch, then COMMIT. {@code connections} threads, one connection each,
  * take batches in order from a shared queue (as many as the sink has workers: the same
- * parallelism).
+ * parallelism). A batch that updates a row waits until the batch that inserted it committed (it
+ * practically never has to: the row is {@value SinkWorkload#UPDATE_DISTANCE} transactions older),
+ * so the baseline ends with the same rows as the sink.
  */
 final class RawJdbcLoader {
   private final BenchEnvironment.MariaDb server;
@@ -40,6 +42,18 @@ final class RawJdbcLoader {
   /** Writes every row of {@code txns} into {@code db}; returns the seconds it took. */
   double load(final List<Txn> txns, final String db) throws Exception {
     final List<List<Txn>> batches = batches(txns);
+    // The batch that must have committed before batch b runs: the one inserting the oldest row
+    // its transactions may update.
+    final int[] batchOfTxn = new int[txns.size()];
+    final int[] mustFollow = new int[batches.size()];
+    for (int b = 0, t = 0; b < batches.size(); b++) {
+      for (int i = 0; i < batches.get(b).size(); i++) {
+        batchOfTxn[t++] = b;
+      }
+      final int target = t - 1 - SinkWorkload.UPDATE_DISTANCE;
+      mustFollow[b] = target >= 0 ? batchOfTxn[target] : -1;
+    }
+    final Committed committed = new Committed(batches.size());
     final AtomicInteger next = new AtomicInteger();
     final List<Connection> opened = new ArrayList<>();
     try {
@@ -63,7 +77,9 @@ final class RawJdbcLoader {
                     for (int b = next.getAndIncrement();
                         b < batches.size();
                         b = next.getAndIncrement()) {
+                      committed.awaitUpTo(mustFollow[b]);
                       write(c, db, batches.get(b));
+                      committed.done(b);
                     }
                     return null;
                   }));
@@ -78,6 +94,30 @@ final class RawJdbcLoader {
     } finally {
       for (Connection c : opened) {
         c.close();
+      }
+    }
+  }
+
+  /** Which batches committed; the highest index up to which all did. */
+  private static final class Committed {
+    private final boolean[] done;
+    private int upTo = -1;
+
+    Committed(final int batches) {
+      this.done = new boolean[batches];
+    }
+
+    synchronized void done(final int batch) {
+      done[batch] = true;
+      while (upTo + 1 < done.length && done[upTo + 1]) {
+        upTo++;
+      }
+      notifyAll();
+    }
+
+    synchronized void awaitUpTo(final int batch) throws InterruptedException {
+      while (upTo < batch) {
+        wait();
       }
     }
   }
