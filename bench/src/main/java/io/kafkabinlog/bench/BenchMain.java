@@ -1,5 +1,6 @@
 package io.kafkabinlog.bench;
 
+import io.kafkabinlog.bench.mysqlsink.MysqlSinkBenchmark;
 import io.kafkabinlog.bench.ordering.OrderingBenchmark;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +17,11 @@ public final class BenchMain {
 
   static BenchMain withAllBenchmarks() {
     return new BenchMain(
-        List.of(new RegistryHeartbeatBenchmark(), new PumpBenchmark(), new OrderingBenchmark()));
+        List.of(
+            new RegistryHeartbeatBenchmark(),
+            new PumpBenchmark(),
+            new OrderingBenchmark(),
+            new MysqlSinkBenchmark()));
   }
 
   Optional<Benchmark> find(final String name) {

@@ -26,6 +26,7 @@ class BenchMainTest {
     final BenchMain main = BenchMain.withAllBenchmarks();
     assertThat(main.find("registry-heartbeat")).isPresent();
     assertThat(main.find("pump")).isPresent();
+    assertThat(main.find("mysql-sink")).isPresent();
     assertThat(main.find("nope")).isEmpty();
     assertThat(main.listing()).contains("registry-heartbeat");
     assertThat(new BenchMain(List.of()).listing()).isEqualTo("benchmarks:");

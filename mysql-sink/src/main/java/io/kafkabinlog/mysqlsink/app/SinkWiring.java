@@ -1,30 +1,41 @@
 package io.kafkabinlog.mysqlsink.app;
 
+import io.kafkabinlog.common.error.ErrorCode;
+import io.kafkabinlog.common.error.RetriableBinlogException;
 import io.kafkabinlog.common.kafka.TopicNames;
 import io.kafkabinlog.mysqlsink.apply.ApplyLoop;
+import io.kafkabinlog.mysqlsink.apply.ApplyOutcome;
 import io.kafkabinlog.mysqlsink.apply.DdlApplier;
 import io.kafkabinlog.mysqlsink.apply.DownstreamRetry;
+import io.kafkabinlog.mysqlsink.apply.ForeignKeyTables;
 import io.kafkabinlog.mysqlsink.apply.ObservedApplier;
 import io.kafkabinlog.mysqlsink.apply.TransactionApplier;
 import io.kafkabinlog.mysqlsink.causality.CausalityScheduler;
 import io.kafkabinlog.mysqlsink.causality.ConflictKeys;
+import io.kafkabinlog.mysqlsink.checkpoint.Checkpoint;
 import io.kafkabinlog.mysqlsink.checkpoint.CheckpointSchema;
 import io.kafkabinlog.mysqlsink.checkpoint.ProgressStore;
 import io.kafkabinlog.mysqlsink.config.MysqlSinkConfig;
 import io.kafkabinlog.mysqlsink.ddl.DdlTranslator;
 import io.kafkabinlog.mysqlsink.filter.TableFilter;
+import io.kafkabinlog.mysqlsink.model.TxnGroup;
 import io.kafkabinlog.mysqlsink.observe.SinkObserver;
 import io.kafkabinlog.mysqlsink.schema.DownstreamSchema;
 import io.kafkabinlog.mysqlsink.sql.DmlStatements;
 import io.kafkabinlog.mysqlsink.sql.JdbcValues;
+import io.kafkabinlog.mysqlsink.sql.MultiRowInsert;
 import io.kafkabinlog.schemas.registry.AvroDeserializer;
 import io.kafkabinlog.schemas.registry.SchemaRegistryClient;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.NavigableSet;
 import javax.sql.DataSource;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -43,6 +54,32 @@ public final class SinkWiring {
   /** How often the checkpoint row and the Kafka offsets advance. */
   public static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(1);
 
+  /**
+   * Rows one multi-row INSERT carries at most (a group has at most txn-batch rows, so this only
+   * cuts a large transaction); bytes are bounded by {@link #insertBytes}.
+   */
+  static final int MAX_INSERT_ROWS = 1_000;
+
+  /**
+   * The pool's connection options (MariaDB Connector/J 3.5):
+   *
+   * <ul>
+   *   <li>{@code sessionVariables=time_zone='+00:00'}: TIMESTAMP values are sent as UTC text
+   *       ({@link JdbcValues#utc()}), so the session must be in UTC for the server to store the
+   *       same instant.
+   *   <li>{@code useBulkStmts=true}: a JDBC batch of UPDATEs or DELETEs (one statement text, many
+   *       parameter sets) goes as one COM_STMT_BULK_EXECUTE instead of one command each; its update
+   *       counts are SUCCESS_NO_INFO, which the sink never reads. Batches of INSERTs use it by
+   *       default ({@code useBulkStmtsForInserts}).
+   *   <li>{@code rewriteBatchedStatements} stays off: the sink writes multi-row INSERTs itself
+   *       (bounded by rows and bytes below {@code max_allowed_packet}), and the option would force
+   *       client-side prepared statements.
+   *   <li>{@code allowMultiQueries} stays off: statements go one at a time, so an error names its
+   *       statement; and no text can carry a second statement.
+   * </ul>
+   */
+  static final String CONNECTION_OPTIONS = "sessionVariables=time_zone='+00:00'&useBulkStmts=true";
+
   private SinkWiring() {}
 
   public static TopicNames topicNames(final MysqlSinkConfig config) {
@@ -50,13 +87,18 @@ public final class SinkWiring {
   }
 
   /**
-   * A pool of one connection per worker plus two (key lookups, checkpoint), over the server without
-   * a default database; statements name their tables in full.
+   * A pool of one connection per worker (each keeps its own, {@code WorkerConnections}) plus two
+   * (key lookups, checkpoint, DDL), over the server without a default database; statements name
+   * their tables in full.
    */
   public static MariaDbPoolDataSource dataSource(final MysqlSinkConfig config) throws SQLException {
     final MysqlSinkConfig.Downstream to = config.downstream();
     final String url =
-        to.jdbcUrl() + "?maxPoolSize=" + (config.syncer().workerCount() + 2) + "&minPoolSize=1";
+        to.jdbcUrl()
+            + "?maxPoolSize="
+            + (config.syncer().workerCount() + 2)
+            + "&minPoolSize=1&"
+            + CONNECTION_OPTIONS;
     final MariaDbPoolDataSource pool = new MariaDbPoolDataSource(url);
     pool.setUser(to.user());
     pool.setPassword(to.password());
@@ -81,7 +123,10 @@ public final class SinkWiring {
         syncer.replicateDoTables());
   }
 
-  /** The apply loop: DML and DDL appliers sharing one schema cache, worker-count workers. */
+  /**
+   * The apply loop: DML and DDL appliers sharing one schema cache, worker-count workers, groups of
+   * up to txn-batch rows.
+   */
   public static TxnTopicSink.ApplyLoopFactory loops(
       final MysqlSinkConfig config, final DataSource dataSource, final ProgressStore progress) {
     return loops(config, dataSource, progress, SinkObserver.NONE);
@@ -96,26 +141,77 @@ public final class SinkWiring {
     final MysqlSinkConfig.Syncer syncer = config.syncer();
     final DownstreamSchema schema = new DownstreamSchema();
     final DownstreamRetry retry = DownstreamRetry.defaults(observer::retried);
-    final TransactionApplier dml =
-        new TransactionApplier(
-            dataSource,
-            progress,
-            schema,
-            new DmlStatements(JdbcValues.utc()),
-            retry,
-            syncer.safeMode(),
-            syncer.txnBatch());
     final DdlApplier ddl =
         new DdlApplier(
             dataSource, progress, schema, new DdlTranslator(), retry, syncer.ignoreTxnCommitTs());
     final ConflictKeys keys = new ConflictKeys(new DownstreamTableKeys(dataSource, schema, retry));
-    return checkpointTs ->
-        new ApplyLoop(
-            new CausalityScheduler(syncer.workerCount(), checkpointTs),
-            keys,
-            new ObservedApplier(
-                txn -> txn.ddl() != null ? ddl.apply(txn) : dml.apply(txn), observer),
-            syncer.workerCount() * 4);
+    final ForeignKeyTables foreignKeys = new ForeignKeyTables();
+    return checkpointTs -> {
+      final TransactionApplier dml;
+      try {
+        // What a previous run applied above this checkpoint, read once: replay skips it.
+        final NavigableSet<Long> appliedBefore =
+            progress.appliedAbove(Checkpoint.initial(checkpointTs));
+        dml =
+            new TransactionApplier(
+                dataSource,
+                progress,
+                schema,
+                new DmlStatements(JdbcValues.utc()),
+                retry,
+                syncer.safeMode(),
+                MAX_INSERT_ROWS,
+                insertBytes(dataSource),
+                appliedBefore,
+                syncer.workerCount(),
+                foreignKeys);
+      } catch (SQLException e) {
+        throw new RetriableBinlogException(
+            ErrorCode.DOWNSTREAM_UNAVAILABLE,
+            "cannot read the progress above commit_ts " + checkpointTs + ": " + e,
+            e);
+      }
+      final ApplyLoop.Applier applier =
+          new ApplyLoop.Applier() {
+            @Override
+            public List<ApplyOutcome> apply(final int worker, final TxnGroup group) {
+              if (group.ddl() == null) {
+                return dml.apply(worker, group);
+              }
+              try {
+                return List.of(ddl.apply(group.ddl()));
+              } finally {
+                // Nothing runs beside a DDL, so no group sees the old foreign keys after it.
+                foreignKeys.clear();
+              }
+            }
+
+            @Override
+            public void close() {
+              dml.close();
+            }
+          };
+      return new ApplyLoop(
+          new CausalityScheduler(syncer.workerCount(), checkpointTs),
+          keys,
+          new ObservedApplier(applier, observer),
+          syncer.workerCount() * 4,
+          syncer.txnBatch());
+    };
+  }
+
+  /**
+   * The byte bound of a multi-row INSERT: half the server's {@code max_allowed_packet} (the
+   * estimate is an upper bound, the half is for what it cannot know), at most {@link
+   * MultiRowInsert#DEFAULT_MAX_BYTES} (larger statements no longer save round trips that matter).
+   */
+  static long insertBytes(final DataSource dataSource) throws SQLException {
+    try (Connection connection = dataSource.getConnection();
+        Statement statement = connection.createStatement();
+        ResultSet rows = statement.executeQuery("SELECT @@max_allowed_packet")) {
+      rows.next();
+      return Math.max(1, Math.min(MultiRowInsert.DEFAULT_MAX_BYTES, rows.getLong(1) / 2));
+    }
   }
 
   /** read_committed, auto commit off, from the beginning when the group has no offset. */

@@ -169,6 +169,8 @@ public final class TxnTopicSink implements Sink {
         for (ConsumerRecord<byte[], GenericRecord> record : consumer.poll(POLL)) {
           accept(loop, record);
         }
+        // What one poll returned arrived together and may share downstream transactions.
+        loop.flush();
       } catch (WakeupException e) {
         if (!stopping) {
           throw e;
@@ -233,9 +235,21 @@ public final class TxnTopicSink implements Sink {
       offset = boundaries.pollFirst().nextOffset();
     }
     if (offset > committedOffset) {
-      consumer.commitSync(Map.of(partition, new OffsetAndMetadata(offset)));
+      commit(Map.of(partition, new OffsetAndMetadata(offset)));
       committedOffset = offset;
       observer.offsetCommitted(offset);
+    }
+  }
+
+  private void commit(final Map<TopicPartition, OffsetAndMetadata> offsets) {
+    try {
+      consumer.commitSync(offsets);
+    } catch (WakeupException e) {
+      if (!stopping) {
+        throw e;
+      }
+      // stop()'s wakeup was meant for poll; it is spent now, so this commit goes through.
+      consumer.commitSync(offsets);
     }
   }
 

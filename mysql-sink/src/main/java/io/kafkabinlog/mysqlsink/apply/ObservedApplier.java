@@ -1,11 +1,16 @@
 package io.kafkabinlog.mysqlsink.apply;
 
 import io.kafkabinlog.mysqlsink.model.SinkTxn;
+import io.kafkabinlog.mysqlsink.model.TxnGroup;
 import io.kafkabinlog.mysqlsink.observe.SinkObserver;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
-/** An {@link ApplyLoop.Applier} that reports each transaction's outcome and duration. */
+/**
+ * An {@link ApplyLoop.Applier} that reports each transaction's outcome and duration; the
+ * transactions of a group share its duration (they were in flight together).
+ */
 public final class ObservedApplier implements ApplyLoop.Applier {
   private final ApplyLoop.Applier delegate;
   private final SinkObserver observer;
@@ -16,16 +21,26 @@ public final class ObservedApplier implements ApplyLoop.Applier {
   }
 
   @Override
-  public ApplyOutcome apply(final SinkTxn txn) {
+  public List<ApplyOutcome> apply(final int worker, final TxnGroup group) {
     final long start = System.nanoTime();
-    final ApplyOutcome outcome;
+    final List<ApplyOutcome> outcomes;
     try {
-      outcome = delegate.apply(txn);
+      outcomes = delegate.apply(worker, group);
     } catch (RuntimeException e) {
-      observer.applyFailed(txn, e.getMessage());
+      for (SinkTxn txn : group.txns()) {
+        observer.applyFailed(txn, e.getMessage());
+      }
       throw e;
     }
-    observer.applied(txn, outcome, Duration.ofNanos(System.nanoTime() - start));
-    return outcome;
+    final Duration took = Duration.ofNanos(System.nanoTime() - start);
+    for (int i = 0; i < group.size(); i++) {
+      observer.applied(group.txns().get(i), outcomes.get(i), took);
+    }
+    return outcomes;
+  }
+
+  @Override
+  public void close() {
+    delegate.close();
   }
 }

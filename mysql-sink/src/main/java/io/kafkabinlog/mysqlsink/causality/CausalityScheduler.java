@@ -1,6 +1,7 @@
 package io.kafkabinlog.mysqlsink.causality;
 
 import io.kafkabinlog.mysqlsink.model.SinkTxn;
+import io.kafkabinlog.mysqlsink.model.TxnGroup;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -18,6 +19,11 @@ import java.util.TreeMap;
  * so that two transactions sharing a conflict key ({@link ConflictKeys}) never run at the same time
  * and run in commit order, while independent ones run in parallel.
  *
+ * <p>The unit is a {@link TxnGroup} (consecutive transactions applied as one downstream
+ * transaction; a single transaction is a group of one): its keys are the union of its transactions'
+ * keys, it runs after every earlier group it shares a key with, and the watermark passes its
+ * commit_ts values only when it completed, all at once.
+ *
  * <p>Per key it remembers the last unfinished transaction holding it; a new transaction waits for
  * those (each of which waited for its own predecessors, so the chain keeps commit order). A DDL
  * that is executed downstream ({@code ddl != null && !schemaOnly}) is a barrier: it waits for every
@@ -34,8 +40,8 @@ import java.util.TreeMap;
  */
 public final class CausalityScheduler {
 
-  /** A transaction ready to run on {@code worker} (0-based; the worker's connection). */
-  public record Assigned(int worker, SinkTxn txn) {}
+  /** A group ready to run on {@code worker} (0-based; the worker's connection). */
+  public record Assigned(int worker, TxnGroup group) {}
 
   private enum State {
     WAITING,
@@ -45,20 +51,20 @@ public final class CausalityScheduler {
   }
 
   private static final class Node {
-    final SinkTxn txn;
+    final TxnGroup group;
     final Set<String> keys;
     final List<Node> dependents = new ArrayList<>();
     int waitingOn;
     State state = State.WAITING;
     int worker = -1;
 
-    Node(final SinkTxn txn, final Set<String> keys) {
-      this.txn = txn;
+    Node(final TxnGroup group, final Set<String> keys) {
+      this.group = group;
       this.keys = keys;
     }
 
     long commitTs() {
-      return txn.commitTs();
+      return group.lastCommitTs();
     }
   }
 
@@ -88,19 +94,25 @@ public final class CausalityScheduler {
     this.watermark = checkpointTs;
   }
 
+  /** {@link #submit(TxnGroup, Set)} of a group of one. */
+  public void submit(final SinkTxn txn, final Set<String> keys) {
+    submit(TxnGroup.of(txn), keys);
+  }
+
   /**
-   * Adds the next transaction in commit order with its conflict keys.
+   * Adds the next group in commit order with its conflict keys (the union of its transactions').
    *
-   * @throws IllegalArgumentException if its commit_ts is not above every earlier one
+   * @throws IllegalArgumentException if its first commit_ts is not above every earlier one
    */
-  public synchronized void submit(final SinkTxn txn, final Set<String> keys) {
-    if (txn.commitTs() <= lastSubmitted) {
+  public synchronized void submit(final TxnGroup group, final Set<String> keys) {
+    if (group.firstCommitTs() <= lastSubmitted) {
       throw new IllegalArgumentException(
-          "commit_ts " + txn.commitTs() + " submitted after " + lastSubmitted);
+          "commit_ts " + group.firstCommitTs() + " submitted after " + lastSubmitted);
     }
-    final Node node = new Node(txn, Set.copyOf(keys));
+    final Node node = new Node(group, Set.copyOf(keys));
     final Set<Node> predecessors = new HashSet<>();
-    final boolean barrier = txn.ddl() != null && !txn.ddl().schemaOnly();
+    final SinkTxn ddl = group.ddl();
+    final boolean barrier = ddl != null && !ddl.ddl().schemaOnly();
     if (barrier) {
       predecessors.addAll(unfinished.values());
     } else {
@@ -124,17 +136,17 @@ public final class CausalityScheduler {
     if (barrier) {
       lastBarrier = node;
     }
-    unfinished.put(txn.commitTs(), node);
+    unfinished.put(node.commitTs(), node);
     commitOrder.addLast(node);
-    lastSubmitted = txn.commitTs();
+    lastSubmitted = node.commitTs();
     if (node.waitingOn == 0) {
       markReady(node);
     }
   }
 
   /**
-   * The earliest (by commit_ts) transaction whose predecessors all finished, on a free worker; it
-   * is then running until {@link #complete}. Empty if none is ready or no worker is free.
+   * The earliest (by commit_ts) group whose predecessors all finished, on a free worker; it is then
+   * running until {@link #complete}. Empty if none is ready or no worker is free.
    */
   public synchronized Optional<Assigned> nextRunnable() {
     final int worker = freeWorkers.nextSetBit(0);
@@ -145,14 +157,15 @@ public final class CausalityScheduler {
     freeWorkers.clear(worker);
     node.state = State.RUNNING;
     node.worker = worker;
-    return Optional.of(new Assigned(worker, node.txn));
+    return Optional.of(new Assigned(worker, node.group));
   }
 
   /**
-   * Marks a running transaction applied: frees its worker, releases its successors and advances the
-   * watermark.
+   * Marks a running group applied (committed downstream): frees its worker, releases its successors
+   * and advances the watermark.
    *
-   * @throws IllegalStateException if no running transaction has this commit_ts
+   * @param commitTs the group's {@link TxnGroup#lastCommitTs()} (a group of one: its commit_ts)
+   * @throws IllegalStateException if no running group has this commit_ts
    */
   public synchronized void complete(final long commitTs) {
     final Node node = unfinished.get(commitTs);
@@ -192,10 +205,10 @@ public final class CausalityScheduler {
   public synchronized OptionalLong lowestUnfinished() {
     return commitOrder.isEmpty()
         ? OptionalLong.empty()
-        : OptionalLong.of(commitOrder.peekFirst().commitTs());
+        : OptionalLong.of(commitOrder.peekFirst().group.firstCommitTs());
   }
 
-  /** Submitted and not yet completed transactions (waiting, ready or running). */
+  /** Submitted and not yet completed groups (waiting, ready or running). */
   public synchronized int inFlight() {
     return unfinished.size();
   }

@@ -44,8 +44,18 @@ public final class ConflictKeys {
     return keys;
   }
 
+  /** The keys of one row change of {@code table} (the caller has the table's keys at hand). */
+  public static Set<String> of(final RowChange row, final TableKeys table) {
+    final Set<String> keys = new LinkedHashSet<>();
+    addKeys(keys, row, table);
+    return keys;
+  }
+
   private void addKeys(final Set<String> keys, final RowChange row) {
-    final TableKeys table = tables.keys(row.db(), row.table());
+    addKeys(keys, row, tables.keys(row.db(), row.table()));
+  }
+
+  private static void addKeys(final Set<String> keys, final RowChange row, final TableKeys table) {
     final String prefix = quote(row.db()) + "." + quote(row.table());
     if (!table.hasUniqueKey()) {
       keys.add(prefix);

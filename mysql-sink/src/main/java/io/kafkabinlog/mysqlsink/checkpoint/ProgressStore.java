@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.NavigableSet;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -71,6 +72,37 @@ public final class ProgressStore {
         commitTs,
         "INSERT INTO " + schema.applied() + "(clusterID, commit_ts) VALUES (?, ?)",
         schema.applied());
+  }
+
+  /**
+   * {@link #recordApplied(Connection, long)} for several commit_ts values in one statement (the
+   * upstream transactions of one downstream transaction).
+   *
+   * @throws AlreadyAppliedException if any of them is already recorded (the cause's message says
+   *     which): nothing is recorded, roll back
+   */
+  public void recordApplied(final Connection connection, final List<Long> commitTs)
+      throws SQLException {
+    if (commitTs.size() == 1) {
+      recordApplied(connection, commitTs.get(0));
+      return;
+    }
+    final StringBuilder sql =
+        new StringBuilder("INSERT INTO ")
+            .append(schema.applied())
+            .append("(clusterID, commit_ts) VALUES ");
+    for (int i = 0; i < commitTs.size(); i++) {
+      sql.append(i == 0 ? "(?, ?)" : ",(?, ?)");
+    }
+    try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
+      for (int i = 0; i < commitTs.size(); i++) {
+        bindUnsigned(statement, 2 * i + 1, clusterId);
+        bindUnsigned(statement, 2 * i + 2, commitTs.get(i));
+      }
+      statement.executeUpdate();
+    } catch (SQLException e) {
+      throw duplicateAsApplied(e, commitTs.get(0), schema.applied());
+    }
   }
 
   /** Whether {@code commitTs} is recorded as applied (as seen by the caller's transaction). */

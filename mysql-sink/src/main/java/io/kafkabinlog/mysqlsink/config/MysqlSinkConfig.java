@@ -100,7 +100,10 @@ public record MysqlSinkConfig(
    * [syncer]: the original drainer's apply and filter keys.
    *
    * @param workerCount [worker-count] transactions applied in parallel (16)
-   * @param txnBatch [txn-batch] rows per multi-row INSERT (20)
+   * @param txnBatch [txn-batch] rows one downstream transaction carries at most (20): consecutive
+   *     upstream transactions that arrive together are applied as one downstream transaction (each
+   *     keeps its progress row); a larger transaction is applied alone, never split, and a DDL
+   *     always alone
    * @param safeMode [safe-mode] REPLACE for INSERT, DELETE + REPLACE for UPDATE
    * @param ignoreSchemas [ignore-schemas] comma-separated, split
    * @param replicateDoDb [replicate-do-db]

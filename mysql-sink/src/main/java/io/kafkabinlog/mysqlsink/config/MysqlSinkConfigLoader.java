@@ -219,7 +219,10 @@ public final class MysqlSinkConfigLoader {
         20,
         Range.between(1, 100_000),
         Importance.LOW,
-        "Rows per multi-row INSERT.");
+        "Rows one downstream transaction carries at most: consecutive upstream transactions that"
+            + " arrive together are grouped into one downstream transaction (an empty one counts"
+            + " as one row); a larger transaction is applied alone, never split; a DDL always"
+            + " alone.");
     def.define(
         SAFE_MODE,
         Type.BOOLEAN,

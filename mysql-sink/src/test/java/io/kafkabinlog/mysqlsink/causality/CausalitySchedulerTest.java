@@ -62,7 +62,7 @@ class CausalitySchedulerTest {
   }
 
   private static long next(final CausalityScheduler s) {
-    return s.nextRunnable().orElseThrow().txn().commitTs();
+    return s.nextRunnable().orElseThrow().group().lastCommitTs();
   }
 
   @Test
@@ -120,12 +120,13 @@ class CausalitySchedulerTest {
     submit(s, txn(30, insertUser(3, "c")));
     final Assigned a = s.nextRunnable().orElseThrow();
     final Assigned b = s.nextRunnable().orElseThrow();
-    assertThat(List.of(a.txn().commitTs(), b.txn().commitTs())).containsExactly(10L, 20L);
+    assertThat(List.of(a.group().lastCommitTs(), b.group().lastCommitTs()))
+        .containsExactly(10L, 20L);
     assertThat(a.worker()).isNotEqualTo(b.worker());
     assertThat(s.nextRunnable()).as("both workers busy").isEmpty();
     s.complete(20);
     final Assigned c = s.nextRunnable().orElseThrow();
-    assertThat(c.txn().commitTs()).isEqualTo(30);
+    assertThat(c.group().lastCommitTs()).isEqualTo(30);
     assertThat(c.worker()).isEqualTo(b.worker());
   }
 
@@ -222,7 +223,7 @@ class CausalitySchedulerTest {
         int starts = random.nextInt(workers + 1);
         Optional<Assigned> a;
         while (starts-- > 0 && (a = s.nextRunnable()).isPresent()) {
-          final int i = index(a.get().txn().commitTs());
+          final int i = index(a.get().group().lastCommitTs());
           assertThat(running.values())
               .as("seed %d: worker reused", seed)
               .doesNotContain(a.get().worker());
@@ -241,7 +242,7 @@ class CausalitySchedulerTest {
         if (running.isEmpty()) {
           final Optional<Assigned> forced = s.nextRunnable();
           assertThat(forced).as("seed %d: stuck with nothing running", seed).isPresent();
-          running.put(index(forced.get().txn().commitTs()), forced.get().worker());
+          running.put(index(forced.get().group().lastCommitTs()), forced.get().worker());
         }
         assertThat(running).hasSizeLessThanOrEqualTo(workers);
         final List<Integer> candidates = new ArrayList<>(running.keySet());

@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
@@ -110,6 +111,26 @@ class ProgressStoreIT {
       assertThat(store.isApplied(connection, 100)).isFalse();
     }
     assertThat(store.appliedAbove(Checkpoint.initial(0))).isEmpty();
+  }
+
+  @Test
+  void shouldRecordTheCommitTsValuesOfAGroupTogetherOrNotAtAll() throws Exception {
+    final ProgressStore store = store();
+    try (Connection connection = transaction()) {
+      store.recordApplied(connection, List.of(200L, 201L, 202L));
+      connection.commit();
+    }
+    assertThat(appliedRows()).isEqualTo("200,201,202");
+
+    try (Connection connection = transaction()) {
+      assertThatThrownBy(() -> store.recordApplied(connection, List.of(203L, 201L, 204L)))
+          .isInstanceOf(AlreadyAppliedException.class)
+          .cause()
+          .hasMessageContaining("Duplicate entry")
+          .hasMessageContaining("201");
+      connection.rollback();
+    }
+    assertThat(appliedRows()).as("nothing of the refused group").isEqualTo("200,201,202");
   }
 
   @Test

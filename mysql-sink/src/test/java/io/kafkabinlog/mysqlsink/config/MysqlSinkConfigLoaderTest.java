@@ -47,7 +47,7 @@ class MysqlSinkConfigLoaderTest {
     assertThat(c.clusterId()).as("0: asked from PD at start").isZero();
     assertThat(c.tsoUrls()).containsExactly(URI.create("http://127.0.0.1:2379"));
     assertThat(c.mode()).isEqualTo(MysqlSinkConfig.Mode.TRANSACTIONAL);
-    assertThat(c.statusAddr()).isEqualTo(new HostPort("127.0.0.1", 8250));
+    assertThat(c.statusAddr()).isEqualTo(new HostPort("127.0.0.1", 8252));
     assertThat(c.closeTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(c.kafka().bootstrapServers()).containsExactly("127.0.0.1:9092");
     assertThat(c.kafka().topicPrefix()).isEqualTo("binlog");

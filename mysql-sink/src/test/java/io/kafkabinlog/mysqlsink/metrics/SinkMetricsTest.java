@@ -10,6 +10,7 @@ import io.kafkabinlog.mysqlsink.apply.ObservedApplier;
 import io.kafkabinlog.mysqlsink.model.RowChange;
 import io.kafkabinlog.mysqlsink.model.RowChange.ChangeType;
 import io.kafkabinlog.mysqlsink.model.SinkTxn;
+import io.kafkabinlog.mysqlsink.model.TxnGroup;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -97,12 +98,12 @@ class SinkMetricsTest {
     final SinkTxn txn = txn(20, row(ChangeType.INSERT));
     final ObservedApplier applier =
         new ObservedApplier(
-            t -> {
+            (w, g) -> {
               throw new IllegalStateException("Duplicate entry '1'");
             },
             metrics);
     metrics.submitted(txn);
-    assertThatThrownBy(() -> applier.apply(txn)).hasMessage("Duplicate entry '1'");
+    assertThatThrownBy(() -> applier.apply(0, TxnGroup.of(txn))).hasMessage("Duplicate entry '1'");
     metrics.failed("a later consequence");
 
     final SinkStatus s = metrics.snapshot();
@@ -115,8 +116,10 @@ class SinkMetricsTest {
   void theObservedApplierTimesWhatItApplies() {
     final SinkTxn txn = txn(30, row(ChangeType.UPDATE));
     metrics.submitted(txn);
-    assertThat(new ObservedApplier(t -> ApplyOutcome.APPLIED, metrics).apply(txn))
-        .isEqualTo(ApplyOutcome.APPLIED);
+    assertThat(
+            new ObservedApplier((w, g) -> List.of(ApplyOutcome.APPLIED), metrics)
+                .apply(0, TxnGroup.of(txn)))
+        .containsExactly(ApplyOutcome.APPLIED);
     assertThat(metrics.snapshot().appliedRows()).isEqualTo(1);
     assertThat(scrape())
         .contains("binlog_mysql_sink_apply_duration_seconds_count 1")

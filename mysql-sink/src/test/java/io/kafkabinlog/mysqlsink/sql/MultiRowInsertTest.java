@@ -7,9 +7,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.kafkabinlog.mysqlsink.model.RowChange;
 import io.kafkabinlog.mysqlsink.model.RowChange.ChangeType;
 import io.kafkabinlog.mysqlsink.model.TableKeys;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
 import org.junit.jupiter.api.Test;
 
 class MultiRowInsertTest {
@@ -67,6 +69,49 @@ class MultiRowInsertTest {
 
     assertThat(added).isEqualTo(65);
     assertThat(batch.take().params()).hasSize(65_000);
+  }
+
+  @Test
+  void staysUnderTheByteBoundButAlwaysTakesTheFirstRow() {
+    final String text = "x".repeat(100);
+    // Each row: ~ 3 bytes per char of its string, 32 for its number, punctuation.
+    final MultiRowInsert batch = new MultiRowInsert(dml, keys, false, 1000, 1_000);
+
+    int added = 0;
+    while (batch.tryAdd(insert("t", map("id", (long) added, "v", text)))) {
+      added++;
+    }
+
+    assertThat(added).isEqualTo(2);
+    assertThat(batch.estimatedBytes()).isLessThanOrEqualTo(1_000);
+    assertThat(batch.take().params()).hasSize(4);
+
+    final MultiRowInsert tiny = new MultiRowInsert(dml, keys, false, 1000, 10);
+    assertThat(tiny.tryAdd(insert("t", map("id", 1L, "v", text)))).isTrue();
+    assertThat(tiny.full()).isTrue();
+    assertThat(tiny.tryAdd(insert("t", map("id", 2L, "v", "y")))).isFalse();
+  }
+
+  @Test
+  void estimatesAtLeastTheStatementsLengthWithItsValuesInlined() {
+    final MultiRowInsert batch = new MultiRowInsert(dml, keys, false, 1000, 1 << 20);
+    final String nasty = "it's a \\ \"quoted\" ä€😀 string";
+    batch.tryAdd(insert("t", map("id", Long.MIN_VALUE, "v", nasty)));
+    batch.tryAdd(insert("t", map("id", 2L, "v", null)));
+    final long estimate = batch.estimatedBytes();
+
+    final Statement st = batch.take();
+    String inlined = st.sql();
+    for (Object p : st.params()) {
+      final String literal =
+          p == null
+              ? "NULL"
+              : p instanceof String t
+                  ? "'" + t.replace("\\", "\\\\").replace("'", "\\'").replace("\"", "\\\"") + "'"
+                  : p.toString();
+      inlined = inlined.replaceFirst("\\?", Matcher.quoteReplacement(literal));
+    }
+    assertThat(inlined.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo((int) estimate);
   }
 
   @Test
