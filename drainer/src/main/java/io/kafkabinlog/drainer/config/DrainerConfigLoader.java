@@ -284,8 +284,8 @@ public final class DrainerConfigLoader {
               + "\" is not a drainer downstream: "
               + OTHER_DB_TYPES.getOrDefault(
                   dbType, "the drainer writes to MySQL-protocol servers only")
-              + "; use db-type = \"mysql\" (or \"tidb\"). db-type \"kafka\" is served by the"
-              + " kafka-sink");
+              + "; use db-type = \"mysql\" (or \"tidb\")"
+              + ("kafka".equals(dbType) ? "" : ". db-type \"kafka\" is served by the kafka-sink"));
     }
     r.check(
         !r.isSet(STATUS_ADDR),
