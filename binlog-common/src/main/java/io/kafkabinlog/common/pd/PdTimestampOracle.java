@@ -82,6 +82,12 @@ public final class PdTimestampOracle implements TimestampOracle {
   private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
   private TsoStream stream;
   private List<Waiter> inFlight;
+
+  /** Tries of the first contact with PD before {@link #connect} gives up. */
+  static final int CONNECT_ATTEMPTS = 3;
+
+  private static final Duration CONNECT_RETRY_PAUSE = Duration.ofMillis(500);
+
   private long inFlightSince;
   private boolean connecting;
   private boolean closed;
@@ -106,21 +112,44 @@ public final class PdTimestampOracle implements TimestampOracle {
    */
   public static PdTimestampOracle connect(
       final List<URI> endpoints, final Duration timeout, final long expectedClusterId) {
-    final PdTimestampOracle oracle = new PdTimestampOracle(endpoints, timeout, expectedClusterId);
-    try {
-      final TsoStream first = oracle.openStream();
-      synchronized (oracle.lock) {
-        if (first.failure != null) {
-          throw oracle.failure(first.url(), "Tso", first.failure);
+    for (int attempt = 1; ; attempt++) {
+      final PdTimestampOracle oracle = new PdTimestampOracle(endpoints, timeout, expectedClusterId);
+      try {
+        final TsoStream first = oracle.openStream();
+        synchronized (oracle.lock) {
+          if (first.failure != null) {
+            throw oracle.failure(first.url(), "Tso", first.failure);
+          }
+          oracle.stream = first;
         }
-        oracle.stream = first;
+        oracle.startWatchdog();
+        return oracle;
+      } catch (RetriableBinlogException e) {
+        oracle.close();
+        // A cold process on a busy host can miss the first deadline (channel setup, class
+        // loading); PD's own client retries its first contact too. A PD that is not there still
+        // fails within CONNECT_ATTEMPTS tries.
+        if (attempt >= CONNECT_ATTEMPTS) {
+          throw e;
+        }
+        LOG.warn(
+            "PD not reached (attempt {} of {}): {}", attempt, CONNECT_ATTEMPTS, e.getMessage());
+        pauseBeforeRetry();
+      } catch (RuntimeException e) {
+        oracle.close();
+        throw e;
       }
-    } catch (RuntimeException e) {
-      oracle.close();
-      throw e;
     }
-    oracle.startWatchdog();
-    return oracle;
+  }
+
+  private static void pauseBeforeRetry() {
+    try {
+      Thread.sleep(CONNECT_RETRY_PAUSE.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RetriableBinlogException(
+          ErrorCode.TSO_UNAVAILABLE, "interrupted while connecting to PD", e);
+    }
   }
 
   private PdTimestampOracle(
