@@ -10,6 +10,7 @@ import io.kafkabinlog.mysqlsink.apply.DownstreamRetry;
 import io.kafkabinlog.mysqlsink.apply.ForeignKeyTables;
 import io.kafkabinlog.mysqlsink.apply.ObservedApplier;
 import io.kafkabinlog.mysqlsink.apply.TransactionApplier;
+import io.kafkabinlog.mysqlsink.apply.WorkerConnections;
 import io.kafkabinlog.mysqlsink.causality.CausalityScheduler;
 import io.kafkabinlog.mysqlsink.causality.ConflictKeys;
 import io.kafkabinlog.mysqlsink.checkpoint.Checkpoint;
@@ -42,6 +43,7 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.mariadb.jdbc.MariaDbDataSource;
 import org.mariadb.jdbc.MariaDbPoolDataSource;
 
 /** Builds the transactional sink's parts from {@link MysqlSinkConfig}. */
@@ -74,11 +76,20 @@ public final class SinkWiring {
    *   <li>{@code rewriteBatchedStatements} stays off: the sink writes multi-row INSERTs itself
    *       (bounded by rows and bytes below {@code max_allowed_packet}), and the option would force
    *       client-side prepared statements.
-   *   <li>{@code allowMultiQueries} stays off: statements go one at a time, so an error names its
-   *       statement; and no text can carry a second statement.
+   *   <li>{@code allowMultiQueries} stays off here: the pool also runs the upstream's DDL text,
+   *       which must not carry a second statement. The apply workers' own connections ({@link
+   *       #WORKER_OPTIONS}) have it.
    * </ul>
    */
   static final String CONNECTION_OPTIONS = "sessionVariables=time_zone='+00:00'&useBulkStmts=true";
+
+  /**
+   * The apply workers' connections: {@link #CONNECTION_OPTIONS} and {@code allowMultiQueries}, so
+   * that a group's statements (all generated, every value a bound parameter escaped by the driver)
+   * go in one round trip instead of one each, as the original drainer's {@code
+   * multiStatements=true} did.
+   */
+  static final String WORKER_OPTIONS = CONNECTION_OPTIONS + "&allowMultiQueries=true";
 
   private SinkWiring() {}
 
@@ -87,9 +98,9 @@ public final class SinkWiring {
   }
 
   /**
-   * A pool of one connection per worker (each keeps its own, {@code WorkerConnections}) plus two
-   * (key lookups, checkpoint, DDL), over the server without a default database; statements name
-   * their tables in full.
+   * A pool for key lookups, the checkpoint and DDL (worker-count plus two at most), over the server
+   * without a default database; statements name their tables in full. The apply workers keep
+   * connections of their own ({@link #workerDataSource}).
    */
   public static MariaDbPoolDataSource dataSource(final MysqlSinkConfig config) throws SQLException {
     final MysqlSinkConfig.Downstream to = config.downstream();
@@ -103,6 +114,15 @@ public final class SinkWiring {
     pool.setUser(to.user());
     pool.setPassword(to.password());
     return pool;
+  }
+
+  /** Where the apply workers take their connections from (each keeps one for the run). */
+  static MariaDbDataSource workerDataSource(final MysqlSinkConfig config) throws SQLException {
+    final MysqlSinkConfig.Downstream to = config.downstream();
+    final MariaDbDataSource source = new MariaDbDataSource(to.jdbcUrl() + "?" + WORKER_OPTIONS);
+    source.setUser(to.user());
+    source.setPassword(to.password());
+    return source;
   }
 
   /** Creates the checkpoint, progress and ledger tables if missing; the store over them. */
@@ -163,7 +183,7 @@ public final class SinkWiring {
                 MAX_INSERT_ROWS,
                 insertBytes(dataSource),
                 appliedBefore,
-                syncer.workerCount(),
+                new WorkerConnections(workerDataSource(config), syncer.workerCount(), true),
                 foreignKeys);
       } catch (SQLException e) {
         throw new RetriableBinlogException(

@@ -66,6 +66,7 @@ public final class TransactionApplier implements AutoCloseable {
   private final long insertBytes;
   private final NavigableSet<Long> appliedBefore;
   private final WorkerConnections connections;
+  private final MultiStatement multiStatement;
   private final ForeignKeyTables foreignKeys;
 
   /**
@@ -93,7 +94,7 @@ public final class TransactionApplier implements AutoCloseable {
         insertRows,
         MultiRowInsert.DEFAULT_MAX_BYTES,
         Collections.emptyNavigableSet(),
-        0,
+        new WorkerConnections(dataSource, 0, false),
         new ForeignKeyTables());
   }
 
@@ -101,7 +102,8 @@ public final class TransactionApplier implements AutoCloseable {
    * @param insertBytes the most bytes (estimated, see {@link MultiRowInsert#estimatedBytes()}) a
    *     multi-row INSERT of more than one row has: below the server's {@code max_allowed_packet}
    * @param appliedBefore the commit_ts values recorded above the checkpoint this run starts from
-   * @param workers the workers of {@link #apply(int, TxnGroup)}, each with its own connection
+   * @param connections the connections of the workers of {@link #apply(int, TxnGroup)}; closed by
+   *     {@link #close()}
    * @param foreignKeys the tables whose rows keep their order (cleared after a DDL by the caller)
    */
   public TransactionApplier(
@@ -114,7 +116,7 @@ public final class TransactionApplier implements AutoCloseable {
       final int insertRows,
       final long insertBytes,
       final NavigableSet<Long> appliedBefore,
-      final int workers,
+      final WorkerConnections connections,
       final ForeignKeyTables foreignKeys) {
     this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
     this.progress = Objects.requireNonNull(progress, "progress");
@@ -129,7 +131,8 @@ public final class TransactionApplier implements AutoCloseable {
     this.insertRows = insertRows;
     this.insertBytes = insertBytes;
     this.appliedBefore = Collections.unmodifiableNavigableSet(new TreeSet<>(appliedBefore));
-    this.connections = new WorkerConnections(dataSource, workers);
+    this.connections = Objects.requireNonNull(connections, "connections");
+    this.multiStatement = new MultiStatement(insertBytes);
     this.foreignKeys = Objects.requireNonNull(foreignKeys, "foreignKeys");
   }
 
@@ -293,7 +296,8 @@ public final class TransactionApplier implements AutoCloseable {
           connection.rollback();
           return false;
         }
-        applyIn(connection);
+        // Multi-statement texts only on a worker's connection (the pool keeps them off).
+        applyIn(connection, worker >= 0 && connections.multiStatements());
         failingSql = "COMMIT";
         connection.commit();
         return true;
@@ -306,24 +310,33 @@ public final class TransactionApplier implements AutoCloseable {
       }
     }
 
-    private void applyIn(final Connection connection) throws SQLException {
-      if (mark == null) {
-        // Progress first: a duplicate fails here, before any row is written.
-        failingSql = "INSERT INTO " + progress.schema().applied();
-        progress.recordApplied(connection, TxnGroup.commitTsOf(txns));
-      }
-      final Map<String, TableKeys> keysByTable = new HashMap<>();
-      final StatementPlan plan = new StatementPlan(dml, safeMode, insertRows, insertBytes);
-      for (SinkTxn txn : txns) {
-        for (RowChange row : txn.rows()) {
-          final TableKeys keys = keys(connection, keysByTable, row, txn);
-          Set<String> conflictKeys = ConflictKeys.of(row, keys);
-          if (foreignKeys.involved(connection, row.db(), row.table())) {
-            conflictKeys = new HashSet<>(conflictKeys);
-            conflictKeys.add(ForeignKeyTables.KEY);
+    /**
+     * Progress rows first (a duplicate fails there, before any row is written), then the rows. With
+     * multi-statements all of it goes in as few round trips as the byte bound allows; if that fails
+     * for good, it is rolled back and redone one statement at a time, which tells a duplicate
+     * progress row from a refused row and names the statement.
+     */
+    private void applyIn(final Connection connection, final boolean multi) throws SQLException {
+      final List<Long> commitTs = TxnGroup.commitTsOf(txns);
+      final StatementPlan plan = plan(connection);
+      if (multi && mark == null) {
+        final List<Statement> all = new ArrayList<>();
+        all.add(progress.recordAppliedStatement(commitTs));
+        all.addAll(plan.statements());
+        try {
+          failingSql = "one of the group's " + all.size() + " statements";
+          multiStatement.execute(connection, all);
+          return;
+        } catch (SQLException e) {
+          if (DownstreamErrors.isRetriable(e)) {
+            throw e;
           }
-          plan.add(row, keys, conflictKeys);
+          connection.rollback();
         }
+      }
+      if (mark == null) {
+        failingSql = "INSERT INTO " + progress.schema().applied();
+        progress.recordApplied(connection, commitTs);
       }
       try (StatementBatch batch = new StatementBatch(connection)) {
         try {
@@ -339,6 +352,24 @@ public final class TransactionApplier implements AutoCloseable {
         failingSql = mark.describe();
         mark.record(connection);
       }
+    }
+
+    /** The rows' statements ({@link StatementPlan}). */
+    private StatementPlan plan(final Connection connection) throws SQLException {
+      final Map<String, TableKeys> keysByTable = new HashMap<>();
+      final StatementPlan plan = new StatementPlan(dml, safeMode, insertRows, insertBytes);
+      for (SinkTxn txn : txns) {
+        for (RowChange row : txn.rows()) {
+          final TableKeys keys = keys(connection, keysByTable, row, txn);
+          Set<String> conflictKeys = ConflictKeys.of(row, keys);
+          if (foreignKeys.involved(connection, row.db(), row.table())) {
+            conflictKeys = new HashSet<>(conflictKeys);
+            conflictKeys.add(ForeignKeyTables.KEY);
+          }
+          plan.add(row, keys, conflictKeys);
+        }
+      }
+      return plan;
     }
 
     private TableKeys keys(

@@ -20,13 +20,23 @@ public final class WorkerConnections implements AutoCloseable {
 
   private final DataSource dataSource;
   private final AtomicReferenceArray<Connection> connections;
+  private final boolean multiStatements;
 
   /**
    * @param workers the workers (0 to workers - 1)
+   * @param multiStatements whether {@code dataSource}'s connections take several statements in one
+   *     text ({@code allowMultiQueries})
    */
-  public WorkerConnections(final DataSource dataSource, final int workers) {
+  public WorkerConnections(
+      final DataSource dataSource, final int workers, final boolean multiStatements) {
     this.dataSource = dataSource;
     this.connections = new AtomicReferenceArray<>(workers);
+    this.multiStatements = multiStatements;
+  }
+
+  /** Whether the connections take several statements in one text. */
+  public boolean multiStatements() {
+    return multiStatements;
   }
 
   /** The worker's connection, autocommit off. */

@@ -1,10 +1,13 @@
 package io.kafkabinlog.mysqlsink.checkpoint;
 
+import io.kafkabinlog.mysqlsink.sql.Statement;
+import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.NavigableSet;
 import java.util.Optional;
@@ -83,26 +86,39 @@ public final class ProgressStore {
    */
   public void recordApplied(final Connection connection, final List<Long> commitTs)
       throws SQLException {
-    if (commitTs.size() == 1) {
-      recordApplied(connection, commitTs.get(0));
-      return;
+    final Statement insert = recordAppliedStatement(commitTs);
+    try (PreparedStatement statement = connection.prepareStatement(insert.sql())) {
+      insert.bind(statement);
+      statement.executeUpdate();
+    } catch (SQLException e) {
+      throw duplicateAsApplied(e, commitTs.get(0), schema.applied());
+    }
+  }
+
+  /**
+   * The statement {@link #recordApplied(Connection, List)} executes, for a caller that sends it
+   * together with other statements; a duplicate then fails it with the server's error 1062.
+   */
+  public Statement recordAppliedStatement(final List<Long> commitTs) {
+    if (commitTs.isEmpty()) {
+      throw new IllegalArgumentException("no commit_ts to record");
     }
     final StringBuilder sql =
         new StringBuilder("INSERT INTO ")
             .append(schema.applied())
             .append("(clusterID, commit_ts) VALUES ");
+    final List<Object> params = new ArrayList<>(2 * commitTs.size());
     for (int i = 0; i < commitTs.size(); i++) {
       sql.append(i == 0 ? "(?, ?)" : ",(?, ?)");
+      params.add(unsigned(clusterId));
+      params.add(unsigned(commitTs.get(i)));
     }
-    try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
-      for (int i = 0; i < commitTs.size(); i++) {
-        bindUnsigned(statement, 2 * i + 1, clusterId);
-        bindUnsigned(statement, 2 * i + 2, commitTs.get(i));
-      }
-      statement.executeUpdate();
-    } catch (SQLException e) {
-      throw duplicateAsApplied(e, commitTs.get(0), schema.applied());
-    }
+    return new Statement(sql.toString(), params);
+  }
+
+  /** A Java long that holds an unsigned 64-bit value, as a JDBC parameter. */
+  private static Object unsigned(final long value) {
+    return value >= 0 ? (Object) value : new BigDecimal(Long.toUnsignedString(value));
   }
 
   /** Whether {@code commitTs} is recorded as applied (as seen by the caller's transaction). */

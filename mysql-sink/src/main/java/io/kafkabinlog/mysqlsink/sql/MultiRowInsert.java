@@ -3,7 +3,6 @@ package io.kafkabinlog.mysqlsink.sql;
 import io.kafkabinlog.mysqlsink.model.RowChange;
 import io.kafkabinlog.mysqlsink.model.RowChange.ChangeType;
 import io.kafkabinlog.mysqlsink.model.TableKeys;
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -120,19 +119,7 @@ public final class MultiRowInsert {
   private static long estimatedBytes(final List<Object> values) {
     long size = 2 + values.size();
     for (Object value : values) {
-      if (value == null) {
-        size += 4;
-      } else if (value instanceof String text) {
-        // Up to 3 UTF-8 bytes per UTF-16 char (a pair is 4 bytes for 2 chars); an escaped quote
-        // or backslash takes 2.
-        size += 3L * text.length() + 2;
-      } else if (value instanceof byte[] raw) {
-        size += 2L * raw.length + 10;
-      } else if (value instanceof BigDecimal decimal) {
-        size += decimal.precision() + Math.abs(decimal.scale()) + 4;
-      } else {
-        size += 32; // Long, Double
-      }
+      size += Statement.estimatedBytes(value);
     }
     return size;
   }

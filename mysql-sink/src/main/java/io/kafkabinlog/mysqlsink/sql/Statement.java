@@ -1,5 +1,6 @@
 package io.kafkabinlog.mysqlsink.sql;
 
+import java.math.BigDecimal;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
@@ -17,6 +18,37 @@ public record Statement(String sql, List<Object> params) {
     Objects.requireNonNull(sql, "sql");
     // List.copyOf rejects nulls, and SQL NULL is a legitimate parameter.
     params = Collections.unmodifiableList(new ArrayList<>(params));
+  }
+
+  /**
+   * An upper bound of the statement's size on the wire with its parameters inlined as escaped UTF-8
+   * text (the driver's client-side prepared statements; the binary protocol is smaller).
+   */
+  public long estimatedBytes() {
+    long size = sql.length();
+    for (Object value : params) {
+      size += estimatedBytes(value);
+    }
+    return size;
+  }
+
+  /** The most bytes a parameter value takes inlined as text. */
+  static long estimatedBytes(final Object value) {
+    if (value == null) {
+      return 4;
+    }
+    if (value instanceof String text) {
+      // Up to 3 UTF-8 bytes per UTF-16 char (a pair is 4 bytes for 2 chars); an escaped quote or
+      // backslash takes 2; plus the quotes.
+      return 3L * text.length() + 2;
+    }
+    if (value instanceof byte[] raw) {
+      return 2L * raw.length + 10;
+    }
+    if (value instanceof BigDecimal decimal) {
+      return decimal.precision() + Math.abs(decimal.scale()) + 4;
+    }
+    return 32; // Long, Double
   }
 
   /** Binds {@link #params()} to a statement prepared from {@link #sql()}. */

@@ -81,8 +81,23 @@ class TxnGroupApplyIT {
     return new DownstreamRetry(attempts, Duration.ofMillis(1), Duration.ofMillis(1), d -> {});
   }
 
+  /**
+   * An applier whose workers' connections take multi-statements ({@code options} on both them and
+   * the pool), as the sink's.
+   */
   private TransactionApplier applier(
-      final DataSource source, final DownstreamRetry retry, final NavigableSet<Long> before) {
+      final String options, final DownstreamRetry retry, final NavigableSet<Long> before)
+      throws SQLException {
+    final String multi = (options.isEmpty() ? "" : options + "&") + "allowMultiQueries=true";
+    return applier(
+        dataSource(options), new WorkerConnections(dataSource(multi), 2, true), retry, before);
+  }
+
+  private TransactionApplier applier(
+      final DataSource source,
+      final WorkerConnections workers,
+      final DownstreamRetry retry,
+      final NavigableSet<Long> before) {
     final TransactionApplier applier =
         new TransactionApplier(
             source,
@@ -94,14 +109,14 @@ class TxnGroupApplyIT {
             1000,
             1 << 20,
             before,
-            2,
+            workers,
             new ForeignKeyTables());
     appliers.add(applier);
     return applier;
   }
 
   private TransactionApplier applier(final DownstreamRetry retry) throws SQLException {
-    return applier(dataSource(""), retry, new TreeSet<>());
+    return applier("", retry, new TreeSet<>());
   }
 
   private static Map<String, Object> image(final long id, final String v) {
@@ -206,7 +221,7 @@ class TxnGroupApplyIT {
 
   @Test
   void aGroupIsRetriedWholeAfterALockWaitTimeout() throws Exception {
-    final DataSource impatient = dataSource("sessionVariables=innodb_lock_wait_timeout=1");
+    final String impatient = "sessionVariables=innodb_lock_wait_timeout=1";
     final Connection holder = MARIADB.connection();
     holder.setAutoCommit(false);
     try (Statement statement = holder.createStatement()) {
@@ -276,7 +291,11 @@ class TxnGroupApplyIT {
     final DataSource nowhere =
         new MariaDbDataSource("jdbc:mariadb://127.0.0.1:1/?connectTimeout=500");
     final TransactionApplier applier =
-        applier(nowhere, noWaitRetry(1), new TreeSet<>(List.of(501L, 502L)));
+        applier(
+            nowhere,
+            new WorkerConnections(nowhere, 1, true),
+            noWaitRetry(1),
+            new TreeSet<>(List.of(501L, 502L)));
 
     assertThat(applier.apply(0, group(txn(501, insert(50, "a")), txn(502, insert(51, "b")))))
         .containsExactly(ApplyOutcome.ALREADY_APPLIED, ApplyOutcome.ALREADY_APPLIED);
