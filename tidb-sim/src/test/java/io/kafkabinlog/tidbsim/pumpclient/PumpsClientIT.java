@@ -41,7 +41,16 @@ class PumpsClientIT {
 
   private static final long CLUSTER_ID = 6_800_000_000_000_000_001L;
   private static final long TS = 440_000_000_000_000_000L;
+
+  /** For the tests of timeouts and failover: short, so they run quickly. */
   private static final Duration WRITE_TIMEOUT = Duration.ofMillis(600);
+
+  /**
+   * For the tests of routing: a first call on a cold channel of a loaded CI host can exceed
+   * WRITE_TIMEOUT, fail over, and route the binlog to a pump the test did not expect.
+   */
+  private static final Duration ROUTING_WRITE_TIMEOUT = Duration.ofSeconds(5);
+
   private static final Duration WAIT = Duration.ofSeconds(10);
 
   private final List<FakePump> fakePumps = new CopyOnWriteArrayList<>();
@@ -163,7 +172,7 @@ class PumpsClientIT {
     final FakePump p1 = pump("p1");
     final FakePump p2 = pump("p2");
     final FakePump p3 = pump("p3");
-    final PumpsClient client = client(config().build());
+    final PumpsClient client = client(config().writeTimeout(WRITE_TIMEOUT).build());
     p2.hang();
 
     for (int i = 0; i < 6; i++) {
@@ -298,7 +307,7 @@ class PumpsClientIT {
   void shouldFailThePrewriteWhenEveryPumpIsDead() {
     final FakePump p1 = pump("p1");
     final FakePump p2 = pump("p2");
-    final PumpsClient client = client(config().build());
+    final PumpsClient client = client(config().writeTimeout(WRITE_TIMEOUT).build());
     p1.stop();
     p2.stop();
 
@@ -329,7 +338,7 @@ class PumpsClientIT {
   @Test
   void shouldNotRetryWhenThePumpIsOutOfResources() {
     final FakePump p1 = pump("p1");
-    final PumpsClient client = client(config().build());
+    final PumpsClient client = client(config().writeTimeout(WRITE_TIMEOUT).build());
     p1.failWithStatus(Status.RESOURCE_EXHAUSTED.withDescription("message larger than max"));
 
     final long begin = System.nanoTime();
@@ -391,7 +400,7 @@ class PumpsClientIT {
   @Test
   void shouldFailCommitsStillRetryingWhenClosedAfterABoundedWait() throws Exception {
     final FakePump p1 = pump("p1");
-    final PumpsClient client = client(config().build());
+    final PumpsClient client = client(config().writeTimeout(WRITE_TIMEOUT).build());
     client.writePrewrite(prewrite(TS));
     p1.stop();
     final CompletableFuture<Void> commit = client.writeCommit(Binlogs.commit(TS, TS + 5));
@@ -429,7 +438,7 @@ class PumpsClientIT {
   private PumpClientConfig.Builder config() {
     return PumpClientConfig.builder(CLUSTER_ID)
         .registryKeys(keys)
-        .writeTimeout(WRITE_TIMEOUT)
+        .writeTimeout(ROUTING_WRITE_TIMEOUT)
         .retrySleep(Duration.ofMillis(20))
         .errorThreshold(0)
         .probeInterval(Duration.ofMillis(200))
