@@ -206,6 +206,29 @@ public final class PartitionProgressStore {
   }
 
   /**
+   * Writes the compatible checkpoint row as {@code loaded} (not consistent) if there is none, so
+   * that {@link #advanceCheckpoint} always locks an existing row: members that lock the gap of a
+   * missing row and then insert it deadlock each other.
+   */
+  public void ensureCheckpoint(final ProgressStore progress, final Checkpoint loaded)
+      throws SQLException {
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement insert =
+            connection.prepareStatement(
+                "INSERT IGNORE INTO "
+                    + schema.checkpoint()
+                    + "(clusterID, checkPoint) VALUES (?, ?)")) {
+      connection.setAutoCommit(true);
+      ProgressStore.bindUnsigned(insert, 1, clusterId);
+      insert.setString(
+          2,
+          new Checkpoint(false, loaded.commitTs(), loaded.tsMap(), loaded.schemaVersion())
+              .toJson());
+      insert.executeUpdate();
+    }
+  }
+
+  /**
    * Moves the compatible checkpoint row to {@code commitTs} unless it is there or further already
    * (members compute the minimum at different times; the row must never move back). Reads and
    * writes under the row's lock in one transaction. A missing row is written from {@code loaded}'s

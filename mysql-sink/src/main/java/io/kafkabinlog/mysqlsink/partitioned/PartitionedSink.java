@@ -3,6 +3,7 @@ package io.kafkabinlog.mysqlsink.partitioned;
 import io.kafkabinlog.common.error.ErrorCode;
 import io.kafkabinlog.common.error.RetriableBinlogException;
 import io.kafkabinlog.mysqlsink.app.Sink;
+import io.kafkabinlog.mysqlsink.apply.DownstreamErrors;
 import io.kafkabinlog.mysqlsink.checkpoint.Checkpoint;
 import io.kafkabinlog.mysqlsink.checkpoint.PartitionPosition;
 import io.kafkabinlog.mysqlsink.checkpoint.PartitionProgressStore;
@@ -78,6 +79,8 @@ public final class PartitionedSink implements Sink {
   /** How long a revoked lane may take to finish the item it is applying. */
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
 
+  private static final Duration WAIT_REPORT = Duration.ofSeconds(10);
+
   static final int PAUSE_AT = 2_000;
   static final int RESUME_AT = 500;
 
@@ -121,6 +124,7 @@ public final class PartitionedSink implements Sink {
   private final Map<Integer, Long> committedOffsets = new HashMap<>();
   private final Set<Integer> paused = new HashSet<>();
   private Checkpoint loaded;
+  private Instant nextWaitReport;
   private ProgressFloor floor;
   private ExecutorService pool;
 
@@ -162,6 +166,13 @@ public final class PartitionedSink implements Sink {
   public void run() throws InterruptedException {
     try (consumer) {
       loaded = sql("read the checkpoint", progress::load);
+      // A row to lock: members locking a missing row's gap to insert it deadlock each other.
+      sql(
+          "create the checkpoint row",
+          () -> {
+            partitions.ensureCheckpoint(progress, loaded);
+            return null;
+          });
       checkpointTs = loaded.commitTs();
       observer.checkpoint(checkpointTs);
       final int count = partitionCount();
@@ -226,20 +237,33 @@ public final class PartitionedSink implements Sink {
       flowControl();
       final Instant now = clock.instant();
       final boolean barrier = anyWaiting();
-      if (barrier || !now.isBefore(nextProgress)) {
-        flushProgress(lanes.values());
-        nextProgress = now.plus(settings.progressInterval());
+      if (!barrier) {
+        nextWaitReport = null;
       }
-      if (barrier) {
-        final long f = floorNow();
-        for (PartitionLane lane : lanes.values()) {
-          lane.release(f);
+      try {
+        if (barrier || !now.isBefore(nextProgress)) {
+          flushProgress(lanes.values());
+          nextProgress = now.plus(settings.progressInterval());
         }
-      }
-      if (!now.isBefore(nextCheckpoint)) {
-        advanceCheckpoint();
-        commitOffsets(lanes.values());
-        nextCheckpoint = now.plus(settings.checkpointInterval());
+        if (barrier) {
+          final long f = floorNow();
+          for (PartitionLane lane : lanes.values()) {
+            lane.release(f);
+          }
+          reportLongWaits(now, f);
+        }
+        if (!now.isBefore(nextCheckpoint)) {
+          nextCheckpoint = now.plus(settings.checkpointInterval());
+          advanceCheckpoint();
+          commitOffsets(lanes.values());
+        }
+      } catch (RetriableBinlogException e) {
+        // Bookkeeping only (the positions stay in memory): try again on the next turn. A real
+        // outage stops the lanes' own work after its retries, and with it the sink.
+        if (!(e.getCause() instanceof SQLException sql) || !DownstreamErrors.isRetriable(sql)) {
+          throw e;
+        }
+        LOG.warn("progress bookkeeping failed, retried on the next turn: {}", e.getMessage());
       }
       report();
     }
@@ -305,6 +329,31 @@ public final class PartitionedSink implements Sink {
       final PartitionPosition written = changed.get(lane.partition());
       if (written != null) {
         lane.progress().flushed(written);
+      }
+    }
+  }
+
+  /** Every {@link #WAIT_REPORT}: which DDL waits for which partitions (an operator's question). */
+  private void reportLongWaits(final Instant now, final long floorTs) {
+    if (nextWaitReport == null) {
+      nextWaitReport = now.plus(WAIT_REPORT);
+      return;
+    }
+    if (now.isBefore(nextWaitReport)) {
+      return;
+    }
+    nextWaitReport = now.plus(WAIT_REPORT);
+    for (PartitionLane lane : lanes.values()) {
+      final long ddl = lane.waitingDdl();
+      if (ddl >= 0) {
+        LOG.info(
+            "partition {} waits with the DDL at commit_ts {} for every partition to reach {};"
+                + " the minimum is {}, stored positions {}",
+            lane.partition(),
+            ddl,
+            ddl - 1,
+            floorTs,
+            sql("read partition progress", partitions::all));
       }
     }
   }
