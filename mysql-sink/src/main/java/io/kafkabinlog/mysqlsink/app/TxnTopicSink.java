@@ -37,9 +37,10 @@ import org.slf4j.LoggerFactory;
  * group's committed offset (the beginning if there is none; offsets are only ever committed at
  * transaction boundaries), transactions at or below the checkpoint are skipped, and those above it
  * that a previous run already committed are recognised by the appliers from the progress table.
- * Every {@code checkpointInterval} the checkpoint row advances to {@link ApplyLoop#watermark()},
- * progress rows below it are cleaned up, and then the Kafka offset after the last record that is
- * fully applied is committed, for lag tools only.
+ * Every {@code checkpointInterval} the checkpoint row advances to {@link ApplyLoop#watermark()}
+ * (which follows the resolved-ts markers while nothing is in flight, so an idle stream's checkpoint
+ * keeps moving), progress rows below it are cleaned up, and then the Kafka offset after the last
+ * record that is fully applied is committed, for lag tools only.
  *
  * <p>{@link #run} runs on one thread; {@link #stop} may be called from any other. Not reusable.
  */
@@ -198,6 +199,10 @@ public final class TxnTopicSink implements Sink {
         loop.submit(filtered);
       }
       lastSeenCommitTs = Math.max(lastSeenCommitTs, txn.commitTs());
+    } else if (event.get() instanceof TxnEvent.Resolved marker
+        && marker.resolvedTs() > checkpoint.commitTs()) {
+      loop.resolved(marker.resolvedTs());
+      lastSeenCommitTs = Math.max(lastSeenCommitTs, marker.resolvedTs());
     }
     boundaries.addLast(new Boundary(lastSeenCommitTs, record.offset() + 1));
   }

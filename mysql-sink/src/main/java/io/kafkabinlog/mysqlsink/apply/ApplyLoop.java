@@ -159,6 +159,16 @@ public final class ApplyLoop implements AutoCloseable {
     }
   }
 
+  /**
+   * A resolved-ts marker: every transaction at or below {@code resolvedTs} was submitted before it.
+   * Flushes the open group (its transactions are below the marker), then lets the watermark follow
+   * the marker once everything submitted is applied.
+   */
+  public void resolved(final long resolvedTs) throws InterruptedException {
+    flush();
+    scheduler.resolved(resolvedTs);
+  }
+
   /** Everything at or below this commit_ts is applied (transactions in the open group are not). */
   public long watermark() {
     return scheduler.watermark();

@@ -77,6 +77,8 @@ public final class CausalityScheduler {
   private Node lastBarrier;
   private long lastSubmitted;
   private long watermark;
+  // The highest resolved ts told (every transaction at or below it was submitted before it).
+  private long resolved;
 
   /**
    * @param workerCount parallel workers ({@code worker-count})
@@ -92,6 +94,7 @@ public final class CausalityScheduler {
     this.freeWorkers.set(0, workerCount);
     this.lastSubmitted = checkpointTs;
     this.watermark = checkpointTs;
+    this.resolved = checkpointTs;
   }
 
   /** {@link #submit(TxnGroup, Set)} of a group of one. */
@@ -190,6 +193,28 @@ public final class CausalityScheduler {
     node.dependents.clear();
     while (!commitOrder.isEmpty() && commitOrder.peekFirst().state == State.DONE) {
       watermark = commitOrder.pollFirst().commitTs();
+    }
+    catchUpWithResolved();
+  }
+
+  /**
+   * Every transaction with commit_ts at or below {@code resolvedTs} has been submitted (a
+   * resolved-ts marker, after the caller submitted everything before it). Once nothing submitted is
+   * unfinished, the watermark moves up to it: an idle stream's checkpoint follows the markers, as
+   * the original drainer's follows fake binlogs. A later submission at or below it is refused.
+   */
+  public synchronized void resolved(final long resolvedTs) {
+    if (resolvedTs <= resolved) {
+      return;
+    }
+    resolved = resolvedTs;
+    lastSubmitted = Math.max(lastSubmitted, resolvedTs);
+    catchUpWithResolved();
+  }
+
+  private void catchUpWithResolved() {
+    if (commitOrder.isEmpty() && resolved > watermark) {
+      watermark = resolved;
     }
   }
 

@@ -67,6 +67,19 @@ class ApplyLoopTest {
   }
 
   @Test
+  void shouldFlushTheOpenGroupAtAResolvedTsAndFollowTheMarkerOnceItIsApplied() throws Exception {
+    try (ApplyLoop loop = new ApplyLoop(new CausalityScheduler(2, 10), keys, recording(), 8, 20)) {
+      loop.submit(upsert(11, 1));
+      loop.submit(upsert(12, 2));
+      loop.resolved(15);
+      waitFor(() -> loop.watermark() == 15);
+      assertThat(groups).containsExactly(List.of(11L, 12L));
+      loop.resolved(30);
+      assertThat(loop.watermark()).isEqualTo(30);
+    }
+  }
+
+  @Test
   void shouldApplyConflictingTransactionsInCommitOrderAndAdvanceTheCheckpoint() throws Exception {
     final List<Long> appliedOfRow1 = Collections.synchronizedList(new ArrayList<>());
     final List<Long> checkpoints = new ArrayList<>();

@@ -66,6 +66,30 @@ class CausalitySchedulerTest {
   }
 
   @Test
+  void aResolvedTsMovesTheWatermarkOnlyOnceNothingSubmittedIsUnfinished() {
+    final CausalityScheduler s = new CausalityScheduler(4, 5);
+    s.resolved(8);
+    assertThat(s.watermark()).as("idle: the marker alone").isEqualTo(8);
+
+    submit(s, txn(10, insertUser(1, "a")));
+    submit(s, txn(20, insertUser(2, "b")));
+    s.resolved(25);
+    assertThat(s.watermark()).as("10 and 20 are not applied yet").isEqualTo(8);
+    assertThat(next(s)).isEqualTo(10);
+    assertThat(next(s)).isEqualTo(20);
+    s.complete(20);
+    assertThat(s.watermark()).as("10 is still running").isEqualTo(8);
+    s.complete(10);
+    assertThat(s.watermark()).isEqualTo(25);
+
+    s.resolved(22);
+    assertThat(s.watermark()).as("an older marker changes nothing").isEqualTo(25);
+    assertThatThrownBy(() -> submit(s, txn(24, insertUser(3, "c"))))
+        .as("a transaction at or below a marker breaks the topic's order")
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void samePrimaryKeyWaitsForTheEarlierTxn() {
     final CausalityScheduler s = new CausalityScheduler(4, 0);
     submit(s, txn(10, insertUser(1, "a")));
