@@ -72,6 +72,7 @@ public final class TxnTopicSink implements Sink {
   private Checkpoint checkpoint;
   private long lastSeenCommitTs;
   private volatile long committedOffset = -1;
+  private volatile ApplyLoop running;
 
   /**
    * @param consumer a consumer with a group id, auto commit off, {@code read_committed}, {@code
@@ -135,6 +136,7 @@ public final class TxnTopicSink implements Sink {
               : "the committed offset");
       consumer.assign(List.of(partition));
       try (ApplyLoop loop = loops.open(checkpoint.commitTs())) {
+        running = loop;
         consume(loop);
         loop.awaitIdle();
         checkpoint =
@@ -156,6 +158,15 @@ public final class TxnTopicSink implements Sink {
   @Override
   public long checkpointTs() {
     return checkpointTs;
+  }
+
+  /**
+   * Everything at or below this commit_ts is committed downstream (the watermark the next
+   * checkpoint write moves to; at least {@link #checkpointTs()}); any thread.
+   */
+  public long appliedTs() {
+    final ApplyLoop loop = running;
+    return loop == null ? checkpointTs : Math.max(checkpointTs, loop.watermark());
   }
 
   /** The Kafka offset last committed by this run; -1 before the first commit. */
