@@ -1,5 +1,7 @@
 package io.kafkabinlog.common.config;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -106,6 +108,22 @@ public final class ConfigReader {
       items.add(String.valueOf(item));
     }
     return List.copyOf(items);
+  }
+
+  /**
+   * A list of URLs; items that do not parse are left out (the key's validator reports them, and
+   * reading goes on so that every problem is listed at once).
+   */
+  public List<URI> getUris(final String key) {
+    final List<URI> out = new ArrayList<>();
+    for (final String text : getList(key)) {
+      try {
+        out.add(new URI(text.trim()));
+      } catch (URISyntaxException e) {
+        // reported by the validator
+      }
+    }
+    return List.copyOf(out);
   }
 
   /** A secret; its value never appears in messages or {@code toString()}. */

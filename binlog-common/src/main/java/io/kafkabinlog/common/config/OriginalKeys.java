@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.apache.kafka.common.config.ConfigDef;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +57,18 @@ public record OriginalKeys(
     final Map<String, String> all = new HashMap<>(LOGGING_AND_PUSH_METRICS);
     all.putAll(more);
     return Map.copyOf(all);
+  }
+
+  /**
+   * True if a component whose keys are {@code definition} takes {@code key}: defined, an original
+   * name for one, or under one of the {@code passThrough} prefixes (a table read as it comes). How
+   * a process sharing one file among components (the drainer) tells whose key it is.
+   */
+  public boolean accepts(
+      final ConfigDef definition, final Set<String> passThrough, final String key) {
+    return definition.configKeys().containsKey(key)
+        || renamed.containsKey(key)
+        || passThrough.stream().anyMatch(key::startsWith);
   }
 
   /**

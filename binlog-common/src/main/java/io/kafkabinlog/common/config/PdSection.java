@@ -8,11 +8,14 @@ import org.apache.kafka.common.config.ConfigException;
 
 /**
  * {@code pd-urls}: the PD endpoints, whose embedded etcd holds the node registry. As in the
- * original, a comma-separated list (or a TOML array) of http(s) URLs.
+ * original, a comma-separated list (or a TOML array) of http(s) URLs. Also the keys every component
+ * has beside it: {@code tso-urls} (PD's gRPC endpoints, when they differ) and {@code cluster-id}.
  */
 public final class PdSection {
   public static final String PD_URLS = "pd-urls";
   public static final String DEFAULT_PD_URLS = "http://127.0.0.1:2379";
+  public static final String TSO_URLS = "tso-urls";
+  public static final String CLUSTER_ID = "cluster-id";
 
   private PdSection() {}
 
@@ -27,7 +30,26 @@ public final class PdSection {
   }
 
   public static List<URI> read(final ConfigReader reader) {
-    return reader.getList(PD_URLS).stream().map(s -> URI.create(s.trim())).toList();
+    return reader.getUris(PD_URLS);
+  }
+
+  /** {@code tso-urls}: a list of PD endpoints, empty meaning {@code pd-urls}. */
+  public static ConfigDef defineTsoUrls(
+      final ConfigDef definition, final ConfigDef.Importance importance, final String doc) {
+    return definition.define(
+        TSO_URLS, ConfigDef.Type.LIST, "", PdSection::validateUrlsOrEmpty, importance, doc);
+  }
+
+  /** {@code tso-urls}, or {@code pd-urls} if it is empty. */
+  public static List<URI> readTsoUrls(final ConfigReader reader) {
+    return reader.getList(TSO_URLS).isEmpty() ? read(reader) : reader.getUris(TSO_URLS);
+  }
+
+  /** {@code cluster-id}: a PD cluster id, 0 meaning "ask PD" (what {@code doc} says of it). */
+  public static ConfigDef defineClusterId(
+      final ConfigDef definition, final ConfigDef.Importance importance, final String doc) {
+    return definition.define(
+        CLUSTER_ID, ConfigDef.Type.LONG, 0L, ConfigDef.Range.atLeast(0), importance, doc);
   }
 
   /**

@@ -49,9 +49,9 @@ public final class MysqlSinkConfigLoader {
   public static final String ENV_PREFIX = "MYSQL_SINK_";
   static final String COMPONENT = "mysql-sink";
 
-  public static final String CLUSTER_ID = "cluster-id";
+  public static final String CLUSTER_ID = PdSection.CLUSTER_ID;
   public static final String PD_URLS = PdSection.PD_URLS;
-  public static final String TSO_URLS = "tso-urls";
+  public static final String TSO_URLS = PdSection.TSO_URLS;
   public static final String MODE = "mode";
   public static final String STATUS_ADDR = "status-addr";
   public static final String CLOSE_TIMEOUT = "close-timeout";
@@ -132,9 +132,7 @@ public final class MysqlSinkConfigLoader {
    * file among several components (the drainer) knows which keys are the sink's.
    */
   public static boolean accepts(final String key) {
-    return definition().configKeys().containsKey(key)
-        || RENAMED.containsKey(key)
-        || PASS_THROUGH.stream().anyMatch(key::startsWith);
+    return ORIGINAL_KEYS.accepts(definition(), PASS_THROUGH, key);
   }
 
   /** The warnings {@link #from} logs: one per accepted key that has no effect. */
@@ -147,18 +145,10 @@ public final class MysqlSinkConfigLoader {
     final ConfigDef def = new ConfigDef();
     KafkaSection.define(def);
     PdSection.define(def);
-    def.define(
-        TSO_URLS,
-        Type.LIST,
-        "",
-        PdSection::validateUrlsOrEmpty,
-        Importance.LOW,
-        "PD endpoints asked for the cluster id (gRPC); empty: pd-urls.");
-    def.define(
-        CLUSTER_ID,
-        Type.LONG,
-        0L,
-        Range.atLeast(0),
+    PdSection.defineTsoUrls(
+        def, Importance.LOW, "PD endpoints asked for the cluster id (gRPC); empty: pd-urls.");
+    PdSection.defineClusterId(
+        def,
         Importance.HIGH,
         "The upstream cluster id: topic names and the checkpoint row's clusterID; 0: ask PD"
             + " (tso-urls).");
@@ -270,7 +260,7 @@ public final class MysqlSinkConfigLoader {
     final MysqlSinkConfig config =
         new MysqlSinkConfig(
             r.getLong(CLUSTER_ID),
-            r.getList(TSO_URLS).isEmpty() ? PdSection.read(r) : urls(r, TSO_URLS),
+            PdSection.readTsoUrls(r),
             mode,
             address(r),
             r.getDuration(CLOSE_TIMEOUT, ChronoUnit.SECONDS),
@@ -381,18 +371,6 @@ public final class MysqlSinkConfigLoader {
       r.problem(TO_PASSWORD_FILE, "cannot read " + file + ": " + e.getMessage());
       return "";
     }
-  }
-
-  private static List<URI> urls(final ConfigReader r, final String key) {
-    final List<URI> out = new ArrayList<>();
-    for (final String text : r.getList(key)) {
-      try {
-        out.add(new URI(text.trim()));
-      } catch (URISyntaxException e) {
-        // reported by the validator
-      }
-    }
-    return List.copyOf(out);
   }
 
   private static HostPort address(final ConfigReader r) {

@@ -16,7 +16,6 @@ import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -51,8 +50,8 @@ public final class OrderingConfigLoader {
   static final String COMPONENT = "ordering-stream";
 
   public static final String PD_URLS = PdSection.PD_URLS;
-  public static final String TSO_URLS = "tso-urls";
-  public static final String CLUSTER_ID = "cluster-id";
+  public static final String TSO_URLS = PdSection.TSO_URLS;
+  public static final String CLUSTER_ID = PdSection.CLUSTER_ID;
   public static final String STATE_DIR = "state-dir";
   public static final String ROWS_PARTITIONS = "rows-partitions";
   public static final String STATUS_ADDR = "status-addr";
@@ -164,9 +163,7 @@ public final class OrderingConfigLoader {
    * among several components (the drainer) knows which keys are the stream's.
    */
   public static boolean accepts(final String key) {
-    return definition().configKeys().containsKey(key)
-        || RENAMED.containsKey(key)
-        || PASS_THROUGH.stream().anyMatch(key::startsWith);
+    return ORIGINAL_KEYS.accepts(definition(), PASS_THROUGH, key);
   }
 
   /** The warnings {@link #from} logs: one per accepted key that has no effect. */
@@ -179,20 +176,10 @@ public final class OrderingConfigLoader {
     final ConfigDef def = new ConfigDef();
     KafkaSection.define(def);
     PdSection.define(def);
-    def.define(
-        TSO_URLS,
-        Type.LIST,
-        "",
-        PdSection::validateUrlsOrEmpty,
-        Importance.LOW,
-        "PD endpoints asked for the cluster id (gRPC); empty: pd-urls.");
-    def.define(
-        CLUSTER_ID,
-        Type.LONG,
-        0L,
-        Range.atLeast(0),
-        Importance.MEDIUM,
-        "The cluster id in the topic names; 0: ask PD (tso-urls).");
+    PdSection.defineTsoUrls(
+        def, Importance.LOW, "PD endpoints asked for the cluster id (gRPC); empty: pd-urls.");
+    PdSection.defineClusterId(
+        def, Importance.MEDIUM, "The cluster id in the topic names; 0: ask PD (tso-urls).");
     def.define(
         STATE_DIR,
         Type.STRING,
@@ -326,7 +313,7 @@ public final class OrderingConfigLoader {
 
   private static OrderingConfig read(final ConfigReader r) {
     final List<URI> pdUrls = PdSection.read(r);
-    final List<URI> tsoUrls = r.getList(TSO_URLS).isEmpty() ? pdUrls : urls(r, TSO_URLS);
+    final List<URI> tsoUrls = PdSection.readTsoUrls(r);
     final TopicReplication replication = ReplicationSection.read(r);
     final Map<String, String> streams = r.passThrough(STREAMS_PREFIX);
     streams.keySet().stream()
@@ -345,9 +332,9 @@ public final class OrderingConfigLoader {
                     SECURITY_PREFIX + e.getKey(),
                     "TLS is not supported by the ordering stream (no listener but the status API);"
                         + " Kafka's TLS goes in [kafka.client]. Remove [security]"));
-    final List<URI> tidbStatus = urls(r, TIDB_STATUS_URLS);
+    final List<URI> tidbStatus = r.getUris(TIDB_STATUS_URLS);
     final List<URI> txnStatus =
-        r.getList(TXN_STATUS_URLS).isEmpty() ? tidbStatus : urls(r, TXN_STATUS_URLS);
+        r.getList(TXN_STATUS_URLS).isEmpty() ? tidbStatus : r.getUris(TXN_STATUS_URLS);
     final OrderingConfig config =
         new OrderingConfig(
             pdUrls,
@@ -402,18 +389,6 @@ public final class OrderingConfigLoader {
     } catch (ConfigException e) {
       return HostPort.parse(key, fallback); // reported by the validator
     }
-  }
-
-  private static List<URI> urls(final ConfigReader r, final String key) {
-    final List<URI> out = new ArrayList<>();
-    for (final String text : r.getList(key)) {
-      try {
-        out.add(new URI(text.trim()));
-      } catch (URISyntaxException e) {
-        // reported by the validator
-      }
-    }
-    return List.copyOf(out);
   }
 
   private static URI uri(final String text, final String fallback) {

@@ -59,7 +59,7 @@ public final class PumpConfigLoader {
   public static final String ADVERTISE_ADDR = NodeSection.ADVERTISE_ADDR;
   public static final String STATUS_ADDR = "status-addr";
   public static final String DATA_DIR = "data-dir";
-  public static final String TSO_URLS = "tso-urls";
+  public static final String TSO_URLS = PdSection.TSO_URLS;
   public static final String REGISTRY_ROOT = NodeSection.REGISTRY_ROOT;
   public static final String NODE_ID = NodeSection.NODE_ID;
   public static final String HEARTBEAT_INTERVAL = "heartbeat-interval";
@@ -69,7 +69,7 @@ public final class PumpConfigLoader {
   public static final String CLOSE_TIMEOUT = "close-timeout";
   public static final String PAUSE_DRAIN_TIMEOUT = "pause-drain-timeout";
   public static final String MAX_MESSAGE_SIZE = "max-message-size";
-  public static final String CLUSTER_ID = "cluster-id";
+  public static final String CLUSTER_ID = PdSection.CLUSTER_ID;
   public static final String SOCKET = "socket";
   public static final String LOG_LEVEL = "log-level";
   public static final String LOG_FILE = "log-file";
@@ -170,11 +170,8 @@ public final class PumpConfigLoader {
         new ConfigDef.NonEmptyString(),
         Importance.HIGH,
         "Local state: the lock file and the node id. Binlogs live in Kafka.");
-    def.define(
-        TSO_URLS,
-        Type.LIST,
-        "",
-        PdSection::validateUrlsOrEmpty,
+    PdSection.defineTsoUrls(
+        def,
         Importance.MEDIUM,
         "PD endpoints serving TSOs (gRPC); empty: pd-urls (PD serves both).");
     NodeSection.define(def);
@@ -207,13 +204,7 @@ public final class PumpConfigLoader {
         Range.between(MIN_MESSAGE_SIZE, MAX_MESSAGE_SIZE_LIMIT),
         Importance.LOW,
         "Largest gRPC request accepted, in bytes.");
-    def.define(
-        CLUSTER_ID,
-        Type.LONG,
-        0L,
-        Range.atLeast(0),
-        Importance.LOW,
-        "Expected PD cluster id; 0: take PD's.");
+    PdSection.defineClusterId(def, Importance.LOW, "Expected PD cluster id; 0: take PD's.");
     def.define(
         SOCKET,
         Type.STRING,
@@ -287,7 +278,7 @@ public final class PumpConfigLoader {
     final HostPort advertiseAddr = NodeSection.advertiseAddr(r, addr, "pump", "TiDB");
     final HostPort statusAddr = statusAddr(r, addr);
     final List<URI> pdUrls = PdSection.read(r);
-    final List<URI> tsoUrls = r.getList(TSO_URLS).isEmpty() ? pdUrls : urls(r, TSO_URLS);
+    final List<URI> tsoUrls = PdSection.readTsoUrls(r);
     final Duration genBinlog = r.getDuration(GEN_BINLOG_INTERVAL, ChronoUnit.SECONDS);
     final Duration controlHeartbeat = r.getDuration(CONTROL_HEARTBEAT_INTERVAL, ChronoUnit.SECONDS);
     if (!genBinlog.isZero() && !controlHeartbeat.isZero()) {
@@ -394,10 +385,6 @@ public final class PumpConfigLoader {
       r.problem(key, "file " + file + " is not readable by this process");
     }
     return Optional.of(file);
-  }
-
-  private static List<URI> urls(final ConfigReader r, final String key) {
-    return r.getList(key).stream().map(s -> URI.create(s.trim())).toList();
   }
 
   private static Optional<String> optional(final String text) {
