@@ -1,12 +1,13 @@
 package io.kafkabinlog.mysqlsink;
 
-import io.kafkabinlog.common.config.ConfigValidationException;
-import io.kafkabinlog.common.error.BinlogException;
+import io.kafkabinlog.common.config.MainConfig;
+import io.kafkabinlog.common.lifecycle.MainApp;
 import io.kafkabinlog.mysqlsink.app.MysqlSinkApp;
 import io.kafkabinlog.mysqlsink.config.MysqlSinkConfig;
 import io.kafkabinlog.mysqlsink.config.MysqlSinkConfigLoader;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,16 +33,12 @@ public final class MysqlSinkMain {
               + " MYSQL_SINK_SYNCER__TO__PASSWORD)");
       return 0;
     }
-    final MysqlSinkConfig config;
-    try {
-      config = MysqlSinkConfigLoader.load(args, env);
-    } catch (ConfigValidationException e) {
-      System.err.println(e.getMessage());
-      return 2;
-    } catch (BinlogException e) {
-      System.err.println("mysql-sink: " + e.getMessage());
-      return 2;
+    final Optional<MysqlSinkConfig> loaded =
+        MainConfig.load("mysql-sink", () -> MysqlSinkConfigLoader.load(args, env), System.err);
+    if (loaded.isEmpty()) {
+      return MainConfig.INVALID_EXIT_CODE;
     }
+    final MysqlSinkConfig config = loaded.get();
     final MysqlSinkApp app;
     try {
       app = MysqlSinkApp.start(config);
@@ -49,21 +46,6 @@ public final class MysqlSinkMain {
       LOG.error("mysql-sink failed to start: {}", e.getMessage(), e);
       return 1;
     }
-    // SIGTERM: stop gracefully, then end the JVM with the app's exit code rather than 143.
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  app.close();
-                  Runtime.getRuntime().halt(app.exitCode());
-                },
-                "mysql-sink-sigterm"));
-    try {
-      app.awaitExit();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    app.close();
-    return app.exitCode();
+    return MainApp.runToExit(app, "mysql-sink-sigterm");
   }
 }

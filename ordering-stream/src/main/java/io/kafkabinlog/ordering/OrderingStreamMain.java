@@ -1,6 +1,7 @@
 package io.kafkabinlog.ordering;
 
 import io.kafkabinlog.common.config.MainConfig;
+import io.kafkabinlog.common.lifecycle.MainApp;
 import io.kafkabinlog.ordering.app.OrderingApp;
 import io.kafkabinlog.ordering.config.OrderingConfig;
 import io.kafkabinlog.ordering.config.OrderingConfigLoader;
@@ -45,22 +46,6 @@ public final class OrderingStreamMain {
       LOG.error("ordering stream failed to start: {}", e.getMessage(), e);
       return 1;
     }
-    // SIGTERM: close gracefully, then end the JVM with the app's exit code rather than the
-    // signal's 143 (log4j's own shutdown hook is off, so the close is still logged).
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  app.close();
-                  Runtime.getRuntime().halt(app.exitCode());
-                },
-                "ordering-sigterm"));
-    try {
-      app.awaitExit();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    app.close();
-    return app.exitCode();
+    return MainApp.runToExit(app, "ordering-sigterm");
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kafkabinlog.common.error.ErrorCode;
 import io.kafkabinlog.common.error.RetriableBinlogException;
 import io.kafkabinlog.common.kafka.TopicNames;
+import io.kafkabinlog.common.lifecycle.MainApp;
 import io.kafkabinlog.mysqlsink.config.MysqlSinkConfig;
 import io.kafkabinlog.mysqlsink.http.SinkStatusServer;
 import io.kafkabinlog.mysqlsink.metrics.SinkMetrics;
@@ -32,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * checkpoint. {@link #close()} (SIGTERM) stops consuming, lets the transactions in flight finish
  * within {@code close-timeout} and writes a consistent checkpoint; exit code 0 if that succeeded.
  */
-public final class MysqlSinkApp implements AutoCloseable {
+public final class MysqlSinkApp implements MainApp {
   private static final Logger LOG = LoggerFactory.getLogger(MysqlSinkApp.class);
 
   private final MysqlSinkConfig config;

@@ -6,6 +6,7 @@ import io.kafkabinlog.common.error.Causes;
 import io.kafkabinlog.common.error.RetriableBinlogException;
 import io.kafkabinlog.common.kafka.TopicAdmin;
 import io.kafkabinlog.common.kafka.TopicNames;
+import io.kafkabinlog.common.lifecycle.MainApp;
 import io.kafkabinlog.common.lifecycle.OpenedResources;
 import io.kafkabinlog.common.pd.PdTimestampOracle;
 import io.kafkabinlog.ordering.config.OrderingConfig;
@@ -52,7 +53,7 @@ import org.slf4j.LoggerFactory;
  * resolver failure that retrying cannot fix. {@link #close(Duration)} (SIGTERM) closes Streams
  * gracefully within the bound, committing what was processed; exit code 0 if that succeeded.
  */
-public final class OrderingApp implements AutoCloseable {
+public final class OrderingApp implements MainApp {
   private static final Logger LOG = LoggerFactory.getLogger(OrderingApp.class);
 
   /** The component part of the application id; a closing pump derives the same group. */
