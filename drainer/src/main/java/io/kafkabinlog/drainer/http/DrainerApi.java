@@ -3,8 +3,8 @@ package io.kafkabinlog.drainer.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kafkabinlog.common.http.DrainerRoutes;
 import io.kafkabinlog.common.http.HttpReply;
-import io.kafkabinlog.common.http.OriginalEnvelope;
 import io.kafkabinlog.common.http.StateActionRoute;
 import io.kafkabinlog.common.http.StatusHttpServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -37,6 +37,7 @@ public final class DrainerApi implements StatusHttpServer.Routes {
   private final Supplier<DrainerStatus> status;
   private final Supplier<List<PrometheusRegistry>> metrics;
   private final StateActionRoute stateActions;
+  private final DrainerRoutes readOnly;
 
   public DrainerApi(
       final Supplier<DrainerStatus> status,
@@ -45,27 +46,23 @@ public final class DrainerApi implements StatusHttpServer.Routes {
     this.status = Objects.requireNonNull(status, "status");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.stateActions = Objects.requireNonNull(stateActions, "stateActions");
+    this.readOnly =
+        new DrainerRoutes(
+            () -> statusJson(status.get()),
+            () -> status.get().checkpointTs(),
+            () -> HttpReply.metrics(metrics.get()));
   }
 
   @Override
   public HttpReply route(final String method, final String path) {
-    final String p =
-        path.endsWith("/") && path.length() > 1 ? path.substring(0, path.length() - 1) : path;
+    final String p = DrainerRoutes.withoutTrailingSlash(path);
     if (p.startsWith(STATE_PREFIX)) {
       final String[] target = p.substring(STATE_PREFIX.length()).split("/", -1);
       return target.length == 2
           ? HttpReply.only("PUT", method, () -> stateActions.apply(target[0], target[1]))
           : HttpReply.notFound(path);
     }
-    return switch (p) {
-      case "/status" ->
-          HttpReply.only("GET", method, () -> HttpReply.json(statusJson(status.get())));
-      case "/commit_ts" ->
-          HttpReply.only(
-              "GET", method, () -> OriginalEnvelope.commitTs(status.get().checkpointTs()));
-      case "/metrics" -> HttpReply.only("GET", method, () -> HttpReply.metrics(metrics.get()));
-      default -> HttpReply.notFound(path);
-    };
+    return readOnly.route(method, path);
   }
 
   /** The {@code /status} document for {@code s}. */

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kafkabinlog.common.error.FatalBinlogException;
+import io.kafkabinlog.common.http.DrainerRoutes;
 import io.kafkabinlog.common.http.HttpReply;
-import io.kafkabinlog.common.http.OriginalEnvelope;
 import io.kafkabinlog.common.http.StatusHttpServer;
 import io.kafkabinlog.common.net.HostPort;
 import io.kafkabinlog.common.tso.Tso;
@@ -68,7 +68,14 @@ public final class SinkStatusServer implements AutoCloseable {
     this.status = Objects.requireNonNull(status, "status");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.server =
-        new StatusHttpServer(addr, Optional.empty(), "mysql-sink-status-http", this::route);
+        new StatusHttpServer(
+            addr,
+            Optional.empty(),
+            "mysql-sink-status-http",
+            new DrainerRoutes(
+                () -> statusJson(status.get()),
+                () -> status.get().checkpointTs(),
+                () -> HttpReply.metrics(metrics)));
   }
 
   public SinkStatusServer start() {
@@ -84,20 +91,6 @@ public final class SinkStatusServer implements AutoCloseable {
   @Override
   public void close() {
     server.close();
-  }
-
-  private HttpReply route(final String method, final String path) {
-    final String p =
-        path.endsWith("/") && path.length() > 1 ? path.substring(0, path.length() - 1) : path;
-    return switch (p) {
-      case "/status" ->
-          HttpReply.only("GET", method, () -> HttpReply.json(statusJson(status.get())));
-      case "/commit_ts" ->
-          HttpReply.only(
-              "GET", method, () -> OriginalEnvelope.commitTs(status.get().checkpointTs()));
-      case "/metrics" -> HttpReply.only("GET", method, () -> HttpReply.metrics(metrics));
-      default -> HttpReply.notFound(path);
-    };
   }
 
   /** The {@code /status} document for {@code s} (package-private for tests). */

@@ -3,8 +3,8 @@ package io.kafkabinlog.ordering.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kafkabinlog.common.error.FatalBinlogException;
+import io.kafkabinlog.common.http.DrainerRoutes;
 import io.kafkabinlog.common.http.HttpReply;
-import io.kafkabinlog.common.http.OriginalEnvelope;
 import io.kafkabinlog.common.http.StatusHttpServer;
 import io.kafkabinlog.common.net.HostPort;
 import io.kafkabinlog.common.tso.Tso;
@@ -67,7 +67,15 @@ public final class OrderingStatusServer implements AutoCloseable {
     this.info = Objects.requireNonNull(info, "info");
     this.status = Objects.requireNonNull(status, "status");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
-    this.server = new StatusHttpServer(addr, Optional.empty(), "ordering-status-http", this::route);
+    this.server =
+        new StatusHttpServer(
+            addr,
+            Optional.empty(),
+            "ordering-status-http",
+            new DrainerRoutes(
+                () -> statusJson(status.get()),
+                () -> status.get().resolvedTs(),
+                () -> HttpReply.metrics(metrics)));
   }
 
   public OrderingStatusServer start() {
@@ -83,19 +91,6 @@ public final class OrderingStatusServer implements AutoCloseable {
   @Override
   public void close() {
     server.close();
-  }
-
-  private HttpReply route(final String method, final String path) {
-    final String p =
-        path.endsWith("/") && path.length() > 1 ? path.substring(0, path.length() - 1) : path;
-    return switch (p) {
-      case "/status" ->
-          HttpReply.only("GET", method, () -> HttpReply.json(statusJson(status.get())));
-      case "/commit_ts" ->
-          HttpReply.only("GET", method, () -> OriginalEnvelope.commitTs(status.get().resolvedTs()));
-      case "/metrics" -> HttpReply.only("GET", method, () -> HttpReply.metrics(metrics));
-      default -> HttpReply.notFound(path);
-    };
   }
 
   /** The {@code /status} document for {@code s} (package-private for tests). */
