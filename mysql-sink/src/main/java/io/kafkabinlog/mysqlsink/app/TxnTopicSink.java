@@ -183,6 +183,7 @@ public final class TxnTopicSink implements Sink {
         }
         // What one poll returned arrived together and may share downstream transactions.
         loop.flush();
+        loop.checkHealthy();
       } catch (WakeupException e) {
         if (!stopping) {
           throw e;

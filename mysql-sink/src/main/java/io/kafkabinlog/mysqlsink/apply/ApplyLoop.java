@@ -160,6 +160,14 @@ public final class ApplyLoop implements AutoCloseable {
   }
 
   /**
+   * Rethrows a worker's failure, if any: the consuming thread calls it after every poll, so that a
+   * failure surfaces even when nothing more is submitted (an idle stream).
+   */
+  public void checkHealthy() {
+    throwIfFailedLocked();
+  }
+
+  /**
    * A resolved-ts marker: every transaction at or below {@code resolvedTs} was submitted before it.
    * Flushes the open group (its transactions are below the marker), then lets the watermark follow
    * the marker once everything submitted is applied.

@@ -67,6 +67,31 @@ class ApplyLoopTest {
   }
 
   @Test
+  void shouldReportAWorkersFailureWithoutAnotherSubmission() throws Exception {
+    try (ApplyLoop loop =
+        new ApplyLoop(
+            new CausalityScheduler(2, 10),
+            keys,
+            (worker, group) -> {
+              throw new IllegalStateException("downstream refused " + group.commitTs());
+            },
+            8,
+            20)) {
+      loop.submit(upsert(11, 1));
+      loop.flush();
+      waitFor(
+          () -> {
+            try {
+              loop.checkHealthy();
+              return false;
+            } catch (IllegalStateException e) {
+              return e.getMessage().equals("downstream refused [11]");
+            }
+          });
+    }
+  }
+
+  @Test
   void shouldFlushTheOpenGroupAtAResolvedTsAndFollowTheMarkerOnceItIsApplied() throws Exception {
     try (ApplyLoop loop = new ApplyLoop(new CausalityScheduler(2, 10), keys, recording(), 8, 20)) {
       loop.submit(upsert(11, 1));
