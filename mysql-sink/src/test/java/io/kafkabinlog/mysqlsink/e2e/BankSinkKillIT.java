@@ -9,11 +9,7 @@ import io.kafkabinlog.testkit.PipelineStack;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -103,28 +99,10 @@ class BankSinkKillIT {
 
         final List<DownstreamSampler.Sample> samples = sampler.samples();
         final List<DownstreamSampler.Sample> withAccounts =
-            samples.stream().filter(s -> s.bankRows() > 0).toList();
+            BankInvariants.totalConstant(samples, ACCOUNTS, TOTAL);
         assertThat(withAccounts).as("samples with the accounts in place").hasSizeGreaterThan(300);
-        for (DownstreamSampler.Sample s : withAccounts) {
-          assertThat(s.bankRows()).as("accounts in %s", s).isEqualTo(ACCOUNTS);
-          assertThat(s.bankTotal()).as("bank total in %s", s).isEqualByComparingTo(TOTAL);
-        }
-        for (DownstreamSampler.Sample s : samples) {
-          if (s.checkpointTs() >= 0) {
-            assertThat(s.auditedAtOrBelow())
-                .as("applied transactions at or below the checkpoint in %s", s)
-                .isEqualTo(outcomes.committedAtOrBelow(s.checkpointTs()));
-          }
-        }
-
-        final List<Long> applied = audit.commitTs();
-        final Map<Long, Integer> times = new HashMap<>();
-        applied.forEach(ts -> times.merge(ts, 1, Integer::sum));
-        final Map<Long, Integer> twice = new HashMap<>(times);
-        twice.values().removeIf(n -> n == 1);
-        assertThat(twice).as("commit_ts applied more than once").isEmpty();
-        final Set<Long> appliedSet = new HashSet<>(applied);
-        assertThat(appliedSet).isEqualTo(outcomes.committed());
+        BankInvariants.checkpointNeverAhead(samples, outcomes);
+        BankInvariants.eachCommittedOnce(audit, outcomes);
 
         final Downstream.Verification verification = to.verify(stack.simDataDir());
         assertThat(verification.ok()).as(verification.report()).isTrue();

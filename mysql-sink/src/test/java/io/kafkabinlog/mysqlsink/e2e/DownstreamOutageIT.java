@@ -14,7 +14,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -128,21 +127,9 @@ class DownstreamOutageIT {
 
         final List<DownstreamSampler.Sample> samples = sampler.samples();
         final List<DownstreamSampler.Sample> withAccounts =
-            samples.stream().filter(s -> s.bankRows() > 0).toList();
-        for (DownstreamSampler.Sample s : withAccounts) {
-          assertThat(s.bankRows()).as("accounts in %s", s).isEqualTo(ACCOUNTS);
-          assertThat(s.bankTotal()).as("bank total in %s", s).isEqualByComparingTo(TOTAL);
-        }
-        for (DownstreamSampler.Sample s : samples) {
-          if (s.checkpointTs() >= 0) {
-            assertThat(s.auditedAtOrBelow())
-                .as("applied transactions at or below the checkpoint in %s", s)
-                .isEqualTo(outcomes.committedAtOrBelow(s.checkpointTs()));
-          }
-        }
-        final List<Long> applied = audit.commitTs();
-        assertThat(applied).as("no commit_ts applied twice").doesNotHaveDuplicates();
-        assertThat(new HashSet<>(applied)).isEqualTo(outcomes.committed());
+            BankInvariants.totalConstant(samples, ACCOUNTS, TOTAL);
+        BankInvariants.checkpointNeverAhead(samples, outcomes);
+        BankInvariants.eachCommittedOnce(audit, outcomes);
 
         final Downstream.Verification verification = to.verify(stack.simDataDir());
         assertThat(verification.ok()).as(verification.report()).isTrue();
