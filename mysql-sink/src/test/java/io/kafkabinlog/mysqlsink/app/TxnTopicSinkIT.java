@@ -2,17 +2,13 @@ package io.kafkabinlog.mysqlsink.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kafkabinlog.common.config.SettingOrigin;
-import io.kafkabinlog.common.config.Settings;
 import io.kafkabinlog.mysqlsink.checkpoint.Checkpoint;
 import io.kafkabinlog.mysqlsink.checkpoint.ProgressStore;
 import io.kafkabinlog.mysqlsink.config.MysqlSinkConfig;
-import io.kafkabinlog.mysqlsink.config.MysqlSinkConfigLoader;
+import io.kafkabinlog.mysqlsink.testing.SinkFixtures;
 import io.kafkabinlog.schemas.avro.AvroEvents;
 import io.kafkabinlog.schemas.avro.AvroEvents.ChangeType;
 import io.kafkabinlog.schemas.avro.ColumnValues;
-import io.kafkabinlog.schemas.registry.AvroSerializer;
-import io.kafkabinlog.schemas.registry.SchemaRegistryClient;
 import io.kafkabinlog.testkit.KafkaServiceExtension;
 import io.kafkabinlog.testkit.MariaDbServiceExtension;
 import io.kafkabinlog.testkit.ServiceEndpoints;
@@ -23,7 +19,6 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -35,7 +30,6 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -62,26 +56,10 @@ class TxnTopicSinkIT {
     topic = KAFKA.createTopic("txn", 1);
     db = MARIADB.database();
     final ServiceEndpoints services = MARIADB.endpoints();
-    final Map<String, Object> values = new LinkedHashMap<>();
-    values.put("cluster-id", String.valueOf(CLUSTER));
-    values.put("kafka.bootstrap-servers", KAFKA.bootstrapServers());
-    values.put("schema-registry.url", services.schemaRegistryUrl());
-    values.put("checkpoint-schema", db);
-    values.put("syncer.worker-count", "4");
-    values.put("syncer.to.host", services.mariaDbHost());
-    values.put("syncer.to.port", String.valueOf(services.mariaDbPort()));
-    values.put("syncer.to.user", services.mariaDbUser());
-    values.put("syncer.to.password", services.mariaDbPassword());
     config =
-        MysqlSinkConfigLoader.from(
-            Settings.of(values, new SettingOrigin(SettingOrigin.Kind.ENV, "test")));
+        SinkFixtures.config(SinkFixtures.settings(KAFKA, services, String.valueOf(CLUSTER), db));
     dataSource = SinkWiring.dataSource(config);
-    producer =
-        new KafkaProducer<>(
-            KAFKA.producerConfig(),
-            new ByteArraySerializer(),
-            new AvroSerializer(
-                new SchemaRegistryClient(services.schemaRegistryUrl()), false, true));
+    producer = SinkFixtures.avroProducer(KAFKA, services);
   }
 
   @AfterEach

@@ -3,22 +3,18 @@ package io.kafkabinlog.mysqlsink.partitioned;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.kafkabinlog.common.config.SettingOrigin;
-import io.kafkabinlog.common.config.Settings;
 import io.kafkabinlog.mysqlsink.app.SinkWiring;
 import io.kafkabinlog.mysqlsink.apply.ApplyOutcome;
 import io.kafkabinlog.mysqlsink.checkpoint.Checkpoint;
 import io.kafkabinlog.mysqlsink.checkpoint.PartitionPosition;
 import io.kafkabinlog.mysqlsink.config.MysqlSinkConfig;
-import io.kafkabinlog.mysqlsink.config.MysqlSinkConfigLoader;
 import io.kafkabinlog.mysqlsink.metrics.SinkMetrics;
 import io.kafkabinlog.mysqlsink.model.SinkTxn;
 import io.kafkabinlog.mysqlsink.observe.SinkObserver;
+import io.kafkabinlog.mysqlsink.testing.SinkFixtures;
 import io.kafkabinlog.schemas.avro.AvroEvents;
 import io.kafkabinlog.schemas.avro.AvroEvents.ChangeType;
 import io.kafkabinlog.schemas.avro.ColumnValues;
-import io.kafkabinlog.schemas.registry.AvroSerializer;
-import io.kafkabinlog.schemas.registry.SchemaRegistryClient;
 import io.kafkabinlog.testkit.KafkaServiceExtension;
 import io.kafkabinlog.testkit.MariaDbServiceExtension;
 import io.kafkabinlog.testkit.ServiceEndpoints;
@@ -33,7 +29,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -49,7 +44,6 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -88,28 +82,13 @@ class PartitionedSinkIT {
     db = MARIADB.database();
     extraDb = "x_" + db.substring(Math.max(0, db.length() - 40));
     final ServiceEndpoints services = MARIADB.endpoints();
-    final Map<String, Object> values = new LinkedHashMap<>();
-    values.put("cluster-id", Long.toUnsignedString(cluster));
+    final Map<String, Object> values =
+        SinkFixtures.settings(KAFKA, services, Long.toUnsignedString(cluster), db);
     values.put("mode", "partitioned");
-    values.put("kafka.bootstrap-servers", KAFKA.bootstrapServers());
     values.put("kafka.topic-prefix", prefix);
-    values.put("schema-registry.url", services.schemaRegistryUrl());
-    values.put("checkpoint-schema", db);
-    values.put("syncer.worker-count", "4");
-    values.put("syncer.to.host", services.mariaDbHost());
-    values.put("syncer.to.port", String.valueOf(services.mariaDbPort()));
-    values.put("syncer.to.user", services.mariaDbUser());
-    values.put("syncer.to.password", services.mariaDbPassword());
-    config =
-        MysqlSinkConfigLoader.from(
-            Settings.of(values, new SettingOrigin(SettingOrigin.Kind.ENV, "test")));
+    config = SinkFixtures.config(values);
     assertThat(SinkWiring.topicNames(config).rows()).isEqualTo(topic);
-    producer =
-        new KafkaProducer<>(
-            KAFKA.producerConfig(),
-            new ByteArraySerializer(),
-            new AvroSerializer(
-                new SchemaRegistryClient(services.schemaRegistryUrl()), false, true));
+    producer = SinkFixtures.avroProducer(KAFKA, services);
   }
 
   @AfterEach
