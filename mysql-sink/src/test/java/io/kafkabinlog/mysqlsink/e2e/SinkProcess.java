@@ -24,6 +24,8 @@ import java.util.regex.Pattern;
 final class SinkProcess {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern STARTED = Pattern.compile("mysql-sink: checkpoint commit_ts");
+  private static final Pattern MEMBER_STARTED =
+      Pattern.compile("mysql-sink \\(partitioned\\): checkpoint");
 
   private final JvmProcess process;
   private final int statusPort;
@@ -45,10 +47,43 @@ final class SinkProcess {
       final String checkpointSchema,
       final String... extra)
       throws Exception {
+    return start(stack, to, checkpointSchema, "transactional", "mysql-sink", STARTED, extra);
+  }
+
+  /**
+   * Starts a member of the partitioned mode's consumer group (the rows topic), 4 workers, and waits
+   * until it has loaded the checkpoint; it may not have partitions yet.
+   */
+  static SinkProcess startMember(
+      final PipelineStack stack,
+      final Downstream to,
+      final String checkpointSchema,
+      final String name)
+      throws Exception {
+    return start(
+        stack,
+        to,
+        checkpointSchema,
+        "partitioned",
+        "mysql-sink-" + name,
+        MEMBER_STARTED,
+        "--syncer.worker-count=4",
+        "--close-timeout=20s");
+  }
+
+  private static SinkProcess start(
+      final PipelineStack stack,
+      final Downstream to,
+      final String checkpointSchema,
+      final String mode,
+      final String name,
+      final Pattern started,
+      final String... extra)
+      throws Exception {
     final int port = FreePorts.next();
     final List<String> args = new ArrayList<>();
     args.add("--cluster-id=" + stack.clusterId());
-    args.add("--mode=transactional");
+    args.add("--mode=" + mode);
     args.add("--status-addr=127.0.0.1:" + port);
     args.add("--kafka.bootstrap-servers=" + stack.bootstrapServers());
     args.add("--kafka.topic-prefix=" + stack.topicPrefix());
@@ -57,19 +92,43 @@ final class SinkProcess {
     args.add("--syncer.to.host=" + to.host());
     args.add("--syncer.to.port=" + to.port());
     args.add("--syncer.to.user=" + to.user());
-    args.add("--close-timeout=10s");
-    args.addAll(List.of(extra));
+    final List<String> more = List.of(extra);
+    if (more.stream().noneMatch(a -> a.startsWith("--close-timeout="))) {
+      args.add("--close-timeout=10s");
+    }
+    args.addAll(more);
     final JvmProcess process =
         stack.track(
             JvmProcess.builder(MysqlSinkMain.class)
-                .name("mysql-sink")
+                .name(name)
                 .jvmOptions("-Xmx384m")
                 // A password never goes on the command line (the loader refuses it there).
                 .env("MYSQL_SINK_SYNCER__TO__PASSWORD", to.password())
                 .args(args)
                 .start());
-    process.awaitLine(STARTED, Duration.ofSeconds(60));
+    process.awaitLine(started, Duration.ofSeconds(60));
     return new SinkProcess(process, port);
+  }
+
+  /** The partitions this member applies now (partitioned mode; {@code GET /status}). */
+  List<Integer> partitions() throws IOException, InterruptedException {
+    final List<Integer> partitions = new ArrayList<>();
+    status().path("partitions").forEach(p -> partitions.add(p.path("partition").asInt()));
+    return partitions;
+  }
+
+  /** Waits until this member has partitions. */
+  void awaitPartitions(final Duration timeout) throws Exception {
+    final long deadline = System.nanoTime() + timeout.toNanos();
+    while (partitions().isEmpty()) {
+      if (!process.isAlive()) {
+        throw new AssertionError("mysql-sink exited: " + process.tail());
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("no partitions within " + timeout + "; " + process.tail());
+      }
+      Thread.sleep(250);
+    }
   }
 
   JvmProcess process() {
