@@ -11,9 +11,7 @@ import io.kafkabinlog.common.registry.NodeState;
 import io.kafkabinlog.common.registry.NodeStatus;
 import io.kafkabinlog.common.registry.RegistryKeys;
 import io.kafkabinlog.testkit.EtcdServiceExtension;
-import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -50,26 +48,10 @@ class BinlogctlIT {
   }
 
   /** Exit code, stdout and stderr of one run. */
-  private record Result(int code, String out, String err) {
-    List<String> lines() {
-      return out.lines().toList();
-    }
-  }
-
-  private Result binlogctl(final String... args) {
+  private BinlogctlRun binlogctl(final String... args) {
     // The test's etcd and root first: a later flag wins, as in Go.
-    final List<String> all =
-        new ArrayList<>(List.of("-pd-urls=" + ETCD.endpoints(), "-registry-root=" + keys.root()));
-    all.addAll(List.of(args));
-    final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    final int code =
-        BinlogctlMain.run(
-            all,
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Result(
-        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    return BinlogctlRun.of(
+        List.of("-pd-urls=" + ETCD.endpoints(), "-registry-root=" + keys.root()), args);
   }
 
   private void register(final NodeKind kind, final NodeStatus status, final boolean live) {
@@ -91,7 +73,7 @@ class BinlogctlIT {
     register(
         NodeKind.DRAINER, NodeStatus.of("drainer-1", "10.0.0.9:8249", NodeState.PAUSED), false);
 
-    final Result pumps = binlogctl("-cmd", "pumps");
+    final BinlogctlRun pumps = binlogctl("-cmd", "pumps");
     assertThat(pumps.code()).as(pumps.err()).isZero();
     assertThat(pumps.lines())
         .satisfiesExactly(
@@ -103,12 +85,12 @@ class BinlogctlIT {
                     .endsWith(", Alive: true}\"]"),
             b -> assertThat(b).contains("NodeID: pump-b:8250,").endsWith(", Alive: false}\"]"));
 
-    final Result all = binlogctl("--cmd=pumps", "--show-offline-nodes");
+    final BinlogctlRun all = binlogctl("--cmd=pumps", "--show-offline-nodes");
     assertThat(all.code()).isZero();
     assertThat(all.lines()).hasSize(3);
     assertThat(all.lines().get(2)).contains("NodeID: pump-c:8250,").contains("State: offline");
 
-    final Result drainers = binlogctl("-cmd", "drainers");
+    final BinlogctlRun drainers = binlogctl("-cmd", "drainers");
     assertThat(drainers.lines())
         .singleElement()
         .asString()
@@ -126,7 +108,7 @@ class BinlogctlIT {
         NodeStatus.of("drainer-1", "127.0.0.1:1", NodeState.ONLINE).withHeartbeat(123, 456),
         false);
 
-    final Result result =
+    final BinlogctlRun result =
         binlogctl("-cmd", "update-drainer", "-node-id", "drainer-1", "-state", "offline");
 
     assertThat(result.code()).as(result.err()).isZero();
@@ -153,23 +135,23 @@ class BinlogctlIT {
   void shouldFailNamingTheNodeOrRefuseTheCommandLine() {
     register(NodeKind.PUMP, NodeStatus.of("pump-a", "127.0.0.1:1", NodeState.ONLINE), false);
 
-    final Result unknown =
+    final BinlogctlRun unknown =
         binlogctl("-cmd", "update-pump", "-node-id", "ghost", "-state", "paused");
     assertThat(unknown.code()).isEqualTo(1);
     assertThat(unknown.err()).contains("ghost").contains(keys.node(NodeKind.PUMP, "ghost"));
 
-    final Result wrongKind =
+    final BinlogctlRun wrongKind =
         binlogctl("-cmd", "update-drainer", "-node-id", "pump-a", "-state", "paused");
     assertThat(wrongKind.code()).isEqualTo(1);
 
-    final Result badState =
+    final BinlogctlRun badState =
         binlogctl("-cmd", "update-pump", "-node-id", "pump-a", "-state", "asleep");
     assertThat(badState.code()).isEqualTo(2);
     assertThat(badState.err()).contains("state asleep is illegal");
     assertThat(registry.get(NodeKind.PUMP, "pump-a").orElseThrow().status().state())
         .isEqualTo(NodeState.ONLINE);
 
-    final Result pauseGhost = binlogctl("-cmd", "pause-drainer", "-node-id", "ghost");
+    final BinlogctlRun pauseGhost = binlogctl("-cmd", "pause-drainer", "-node-id", "ghost");
     assertThat(pauseGhost.code()).isEqualTo(1);
     assertThat(pauseGhost.err()).contains("drainer ghost is not registered");
   }
@@ -203,12 +185,12 @@ class BinlogctlIT {
           NodeStatus.of("drainer-1", "127.0.0.1:1", NodeState.ONLINE).withStatusAddr(address),
           true);
 
-      final Result paused = binlogctl("-cmd", "pause-drainer", "-node-id", "drainer-1");
+      final BinlogctlRun paused = binlogctl("-cmd", "pause-drainer", "-node-id", "drainer-1");
       assertThat(paused.code()).as(paused.err()).isZero();
       assertThat(paused.out())
           .startsWith("[\"apply action on node success\"] [action=pause] [NodeID=drainer-1]");
 
-      final Result refused = binlogctl("-cmd", "offline-drainer", "-node-id", "drainer-1");
+      final BinlogctlRun refused = binlogctl("-cmd", "offline-drainer", "-node-id", "drainer-1");
       assertThat(refused.code()).isEqualTo(1);
       assertThat(refused.err())
           .contains("drainer drainer-1 refused PUT http://" + address + "/state/drainer-1/close")

@@ -24,13 +24,9 @@ import io.kafkabinlog.testkit.JvmProcess;
 import io.kafkabinlog.testkit.KafkaServiceExtension;
 import io.kafkabinlog.testkit.PipelineStack;
 import io.kafkabinlog.testkit.PipelineStack.OrderingNode;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -74,11 +70,9 @@ class OfflinePumpIT {
 
   @TempDir Path dir;
 
-  private record Result(int code, String out, String err) {}
-
   /** What binlogctl printed for a pump it took offline on its behalf. */
   private record Left(int partition, long leaveTs, long rawOffset, long controlOffset) {
-    static Left of(final Result result) {
+    static Left of(final BinlogctlRun result) {
       final Matcher m = LEFT.matcher(result.out());
       assertThat(m.find()).as("output %s / %s", result.out(), result.err()).isTrue();
       return new Left(
@@ -89,25 +83,15 @@ class OfflinePumpIT {
     }
   }
 
-  private static Result binlogctl(final PipelineStack stack, final String... args) {
-    final List<String> all =
-        new ArrayList<>(
-            List.of(
-                "-pd-urls=" + stack.pdUrls(),
-                "-registry-root=" + stack.registryRoot(),
-                "-tso-urls=" + stack.tsoUrl(),
-                "-kafka.bootstrap-servers=" + stack.bootstrapServers(),
-                "-kafka.topic-prefix=" + stack.topicPrefix()));
-    all.addAll(List.of(args));
-    final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    final int code =
-        BinlogctlMain.run(
-            all,
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Result(
-        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  private static BinlogctlRun binlogctl(final PipelineStack stack, final String... args) {
+    return BinlogctlRun.of(
+        List.of(
+            "-pd-urls=" + stack.pdUrls(),
+            "-registry-root=" + stack.registryRoot(),
+            "-tso-urls=" + stack.tsoUrl(),
+            "-kafka.bootstrap-servers=" + stack.bootstrapServers(),
+            "-kafka.topic-prefix=" + stack.topicPrefix()),
+        args);
   }
 
   @Test
@@ -122,14 +106,14 @@ class OfflinePumpIT {
       final OrderingNode ordering = stack.startOrdering(dir.resolve("state"));
       final TopicNames topics = new TopicNames(stack.topicPrefix(), stack.clusterId());
 
-      final Result listed = binlogctl(stack, "-cmd", "pumps");
+      final BinlogctlRun listed = binlogctl(stack, "-cmd", "pumps");
       assertThat(listed.code()).as(listed.err()).isZero();
       assertThat(listed.out().lines())
           .hasSize(3)
           .allSatisfy(l -> assertThat(l).contains("State: online").endsWith("Alive: true}\"]"));
 
       // pause-pump: the live pump is asked over HTTP, pauses and exits.
-      final Result paused = binlogctl(stack, "-cmd", "pause-pump", "-node-id", "pump-c");
+      final BinlogctlRun paused = binlogctl(stack, "-cmd", "pause-pump", "-node-id", "pump-c");
       assertThat(paused.code()).as(paused.err()).isZero();
       assertThat(paused.out()).contains("[action=pause] [NodeID=pump-c]");
       assertThat(pumpC.waitFor(Duration.ofSeconds(60))).isZero();
@@ -145,7 +129,7 @@ class OfflinePumpIT {
               .orElseThrow();
       try (PartitionWriter zombie = new PartitionWriter(stack, topics.raw(), partitionC)) {
         await().atMost(Duration.ofSeconds(20)).until(() -> zombie.written() >= 3);
-        final Result refused = binlogctl(stack, "-cmd", "offline-pump", "-node-id", "pump-c");
+        final BinlogctlRun refused = binlogctl(stack, "-cmd", "offline-pump", "-node-id", "pump-c");
         assertThat(refused.code()).isEqualTo(1);
         assertThat(refused.err())
             .contains("pump pump-c holds no liveness key but still writes")
@@ -154,7 +138,7 @@ class OfflinePumpIT {
       assertThat(node(registry, "pump-c").status().state()).isEqualTo(NodeState.PAUSED);
 
       // The paused pump, quiet now, is taken offline on its behalf.
-      final Result offC = binlogctl(stack, "-cmd", "offline-pump", "-node-id", "pump-c");
+      final BinlogctlRun offC = binlogctl(stack, "-cmd", "offline-pump", "-node-id", "pump-c");
       assertThat(offC.code()).as(offC.err()).isZero();
       final Left leftC = Left.of(offC);
       assertThat(leftC.partition()).isEqualTo(partitionC);
@@ -163,7 +147,7 @@ class OfflinePumpIT {
       assertThat(pumpB.kill9()).isEqualTo(137);
       await().atMost(Duration.ofSeconds(30)).until(() -> !node(registry, "pump-b").live());
       assertThat(node(registry, "pump-b").status().state()).isEqualTo(NodeState.ONLINE);
-      final Result offB = binlogctl(stack, "-cmd", "offline-pump", "-node-id", "pump-b");
+      final BinlogctlRun offB = binlogctl(stack, "-cmd", "offline-pump", "-node-id", "pump-b");
       assertThat(offB.code()).as(offB.err()).isZero();
       final Left leftB = Left.of(offB);
 
@@ -214,7 +198,7 @@ class OfflinePumpIT {
               });
 
       // offline-pump of a live pump asks it to close itself.
-      final Result offA = binlogctl(stack, "-cmd", "offline-pump", "-node-id", "pump-a");
+      final BinlogctlRun offA = binlogctl(stack, "-cmd", "offline-pump", "-node-id", "pump-a");
       assertThat(offA.code()).as(offA.err()).isZero();
       assertThat(offA.out())
           .startsWith("[\"apply action on node success\"] [action=close] [NodeID=pump-a]");
