@@ -5,15 +5,21 @@ import io.kafkabinlog.common.error.RetriableBinlogException;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs one downstream unit of work (one transaction, one DDL) with bounded retries: an error {@link
- * DownstreamErrors#isRetriable} accepts is retried after an exponential backoff, up to {@code
- * maxAttempts}, then reported as {@link RetriableBinlogException} DOWNSTREAM_UNAVAILABLE (the
- * caller's supervisor restarts from the checkpoint); any other error becomes the caller's fatal
- * exception at once. The unit must leave nothing behind when it fails (roll back).
+ * DownstreamErrors#isRetriable} accepts is retried after an exponential backoff until both {@code
+ * maxAttempts} attempts were made and {@code retryFor} has passed since the first failure, then
+ * reported as {@link RetriableBinlogException} DOWNSTREAM_UNAVAILABLE (the caller's supervisor
+ * restarts from the checkpoint); any other error becomes the caller's fatal exception at once. The
+ * unit must leave nothing behind when it fails (roll back).
+ *
+ * <p>The time bound is what rides out an outage: a refused connection fails in a millisecond, so
+ * attempts alone (10 with backoff up to 5 s, about 25 s) gave up during a one-minute restart of the
+ * downstream.
  */
 public final class DownstreamRetry {
   private static final Logger LOG = LoggerFactory.getLogger(DownstreamRetry.class);
@@ -30,11 +36,16 @@ public final class DownstreamRetry {
     void sleep(Duration duration) throws InterruptedException;
   }
 
+  /** How long the defaults retry a downstream that is away: a restart, a failover. */
+  public static final Duration DEFAULT_RETRY_FOR = Duration.ofMinutes(5);
+
   private final int maxAttempts;
   private final Duration initialBackoff;
   private final Duration maxBackoff;
   private final Sleeper sleeper;
   private final Runnable onRetry;
+  private final Duration retryFor;
+  private final LongSupplier nanoTime;
 
   public DownstreamRetry(
       final int maxAttempts,
@@ -53,6 +64,23 @@ public final class DownstreamRetry {
       final Duration maxBackoff,
       final Sleeper sleeper,
       final Runnable onRetry) {
+    this(
+        maxAttempts, initialBackoff, maxBackoff, sleeper, onRetry, Duration.ZERO, System::nanoTime);
+  }
+
+  /**
+   * @param retryFor how long after the first failure retrying goes on, however many attempts that
+   *     takes
+   * @param nanoTime the clock of {@code retryFor} ({@link System#nanoTime} but in tests)
+   */
+  public DownstreamRetry(
+      final int maxAttempts,
+      final Duration initialBackoff,
+      final Duration maxBackoff,
+      final Sleeper sleeper,
+      final Runnable onRetry,
+      final Duration retryFor,
+      final LongSupplier nanoTime) {
     if (maxAttempts < 1) {
       throw new IllegalArgumentException("maxAttempts must be >= 1: " + maxAttempts);
     }
@@ -61,9 +89,11 @@ public final class DownstreamRetry {
     this.maxBackoff = maxBackoff;
     this.sleeper = sleeper;
     this.onRetry = onRetry;
+    this.retryFor = retryFor;
+    this.nanoTime = nanoTime;
   }
 
-  /** 10 attempts, 100 ms doubling up to 5 s (about 20 s in all). */
+  /** At least 10 attempts and 5 minutes, 100 ms doubling up to 5 s between attempts. */
   public static DownstreamRetry defaults() {
     return defaults(() -> {});
   }
@@ -75,7 +105,9 @@ public final class DownstreamRetry {
         Duration.ofMillis(100),
         Duration.ofSeconds(5),
         d -> Thread.sleep(d.toMillis()),
-        onRetry);
+        onRetry,
+        DEFAULT_RETRY_FOR,
+        System::nanoTime);
   }
 
   /**
@@ -87,6 +119,7 @@ public final class DownstreamRetry {
       final Work<T> work,
       final Function<SQLException, ? extends RuntimeException> fatal) {
     Duration backoff = initialBackoff;
+    long firstFailure = 0;
     for (int attempt = 1; ; attempt++) {
       try {
         return work.run();
@@ -94,17 +127,28 @@ public final class DownstreamRetry {
         if (!DownstreamErrors.isRetriable(e)) {
           throw fatal.apply(e);
         }
-        if (attempt >= maxAttempts) {
+        final long now = nanoTime.getAsLong();
+        if (attempt == 1) {
+          firstFailure = now;
+        }
+        final Duration failingFor = Duration.ofNanos(now - firstFailure);
+        if (attempt >= maxAttempts && failingFor.compareTo(retryFor) >= 0) {
           throw new RetriableBinlogException(
               ErrorCode.DOWNSTREAM_UNAVAILABLE,
-              what + " failed " + attempt + " times: " + DownstreamErrors.describe(e),
+              what
+                  + " failed "
+                  + attempt
+                  + " times in "
+                  + failingFor.toSeconds()
+                  + " s: "
+                  + DownstreamErrors.describe(e),
               e);
         }
         LOG.warn(
-            "{} failed (attempt {} of {}), retrying in {} ms: {}",
+            "{} failed (attempt {}, failing for {} s), retrying in {} ms: {}",
             what,
             attempt,
-            maxAttempts,
+            failingFor.toSeconds(),
             backoff.toMillis(),
             DownstreamErrors.describe(e));
         onRetry.run();

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class DownstreamRetryTest {
@@ -63,6 +64,52 @@ class DownstreamRetryTest {
                 assertThat(((RetriableBinlogException) e).code())
                     .isEqualTo(ErrorCode.DOWNSTREAM_UNAVAILABLE));
     assertThat(calls).hasValue(4);
+  }
+
+  @Test
+  void shouldKeepRetryingARefusedConnectionForTheWholeRetryTimeAfterTheAttemptsAreUsed() {
+    // A refused connection fails at once: the time bound, not the attempts, rides out an outage.
+    final AtomicLong clock = new AtomicLong();
+    final DownstreamRetry timed =
+        new DownstreamRetry(
+            4,
+            Duration.ofMillis(100),
+            Duration.ofSeconds(5),
+            d -> clock.addAndGet(d.toNanos()),
+            () -> {},
+            Duration.ofSeconds(60),
+            clock::get);
+    final AtomicInteger calls = new AtomicInteger();
+
+    assertThatThrownBy(
+            () ->
+                timed.run(
+                    "work",
+                    () -> {
+                      calls.incrementAndGet();
+                      throw new SQLNonTransientConnectionException("Connection refused", "08000");
+                    },
+                    DownstreamRetryTest::fatal))
+        .isInstanceOf(RetriableBinlogException.class)
+        .hasMessageContaining("failed " + calls.get() + " times in 6");
+    // Waits of 0.1 + 0.2 + ... + 3.2 s (attempt 7 fails at 6.3 s), then of 5 s: attempt 18
+    // fails at 61.3 s, past the 60 s, and is the last.
+    assertThat(calls.get()).isEqualTo(18);
+    assertThat(Duration.ofNanos(clock.get()))
+        .isBetween(Duration.ofSeconds(60), Duration.ofSeconds(65));
+
+    final AtomicInteger untilBack = new AtomicInteger();
+    assertThat(
+            timed.run(
+                "work",
+                () -> {
+                  if (untilBack.incrementAndGet() < 12) {
+                    throw new SQLNonTransientConnectionException("Connection refused", "08000");
+                  }
+                  return "applied once the server is back";
+                },
+                DownstreamRetryTest::fatal))
+        .isEqualTo("applied once the server is back");
   }
 
   @Test
