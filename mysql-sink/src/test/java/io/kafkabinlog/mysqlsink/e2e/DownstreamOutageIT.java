@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,6 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
  * (sampled throughout), apply every committed transaction exactly once (audit trigger), keep the
  * bank total in every sampled state, and end with {@code tidb-sim verify} passing.
  */
+// Minutes long: in ./scripts/long-tests.sh, not in ./scripts/test.sh.
+@Tag("long")
 class DownstreamOutageIT {
   @RegisterExtension static final EtcdServiceExtension ETCD = new EtcdServiceExtension();
   @RegisterExtension static final KafkaServiceExtension KAFKA = new KafkaServiceExtension();

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,6 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * every committed transaction is applied exactly once (audit trigger), and {@code tidb-sim verify}
  * passes.
  */
+// Minutes long: in ./scripts/long-tests.sh, not in ./scripts/test.sh.
+@Tag("long")
 class OltpDdlReplicationIT {
   @RegisterExtension static final EtcdServiceExtension ETCD = new EtcdServiceExtension();
   @RegisterExtension static final KafkaServiceExtension KAFKA = new KafkaServiceExtension();

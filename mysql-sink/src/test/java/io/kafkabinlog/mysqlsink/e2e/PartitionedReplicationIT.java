@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,6 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * key refuses the insert, safe mode is off) and one lost or doubled in a keyless table fails the
  * verification.
  */
+// Minutes long: in ./scripts/long-tests.sh, not in ./scripts/test.sh.
+@Tag("long")
 class PartitionedReplicationIT {
   @RegisterExtension static final EtcdServiceExtension ETCD = new EtcdServiceExtension();
   @RegisterExtension static final KafkaServiceExtension KAFKA = new KafkaServiceExtension();

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,6 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * read_committed, must hold every transaction the sim committed exactly once, in strictly
  * increasing commit_ts, and nothing the sim rolled back.
  */
+// Minutes long: in ./scripts/long-tests.sh, not in ./scripts/test.sh.
+@Tag("long")
 class OrderingKillIT {
   @RegisterExtension static final EtcdServiceExtension ETCD = new EtcdServiceExtension();
   @RegisterExtension static final KafkaServiceExtension KAFKA = new KafkaServiceExtension();

@@ -15,6 +15,7 @@ import io.kafkabinlog.tidbsim.txn.TxnOutcomeLog;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,6 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * whole (every row, in fragment records), and the stream's GC log shows its heap stayed within the
  * cap.
  */
+// Minutes long: in ./scripts/long-tests.sh, not in ./scripts/test.sh.
+@Tag("long")
 class OrderingLargeTransactionIT {
   @RegisterExtension static final EtcdServiceExtension ETCD = new EtcdServiceExtension();
   @RegisterExtension static final KafkaServiceExtension KAFKA = new KafkaServiceExtension();
