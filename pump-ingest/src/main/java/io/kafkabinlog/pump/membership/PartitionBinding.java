@@ -140,16 +140,7 @@ public final class PartitionBinding {
     if (existing.getKvs().isEmpty()) {
       return Optional.empty();
     }
-    final String value = text(existing.getKvs().get(0).getValue());
-    final int partition;
-    try {
-      partition = Integer.parseInt(value.trim());
-    } catch (NumberFormatException e) {
-      throw new FatalBinlogException(
-          ErrorCode.MALFORMED_INPUT,
-          "raw-partition binding " + byNodeKey(nodeId) + " is not a partition number: " + value,
-          e);
-    }
+    final int partition = boundPartition(nodeId, existing.getKvs().get(0));
     final String owner = bindings().get(partition);
     if (!nodeId.equals(owner)) {
       throw new FatalBinlogException(
@@ -186,17 +177,21 @@ public final class PartitionBinding {
     return bound;
   }
 
-  private int existingBinding(final String nodeId, final KeyValue entry, final int partitionCount) {
-    final String value = text(entry.getValue());
-    final int partition;
+  /** The partition number a by-node key holds. */
+  private int boundPartition(final String nodeId, final KeyValue byNode) {
+    final String value = text(byNode.getValue());
     try {
-      partition = Integer.parseInt(value.trim());
+      return Integer.parseInt(value.trim());
     } catch (NumberFormatException e) {
       throw new FatalBinlogException(
           ErrorCode.MALFORMED_INPUT,
           "raw-partition binding " + byNodeKey(nodeId) + " is not a partition number: " + value,
           e);
     }
+  }
+
+  private int existingBinding(final String nodeId, final KeyValue entry, final int partitionCount) {
+    final int partition = boundPartition(nodeId, entry);
     if (partition < 0 || partition >= partitionCount) {
       throw new FatalBinlogException(
           ErrorCode.CONFIG_INVALID,
