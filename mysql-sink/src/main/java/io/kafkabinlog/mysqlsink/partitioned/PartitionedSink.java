@@ -343,9 +343,14 @@ public final class PartitionedSink implements Sink {
       return;
     }
     nextWaitReport = now.plus(WAIT_REPORT);
+    Map<Integer, PartitionPosition> stored = null;
     for (PartitionLane lane : lanes.values()) {
       final long ddl = lane.waitingDdl();
       if (ddl >= 0) {
+        if (stored == null) {
+          // Read once for every waiting lane of this report.
+          stored = sql("read partition progress", partitions::all);
+        }
         LOG.info(
             "partition {} waits with the DDL at commit_ts {} for every partition to reach {};"
                 + " the minimum is {}, stored positions {}",
@@ -353,7 +358,7 @@ public final class PartitionedSink implements Sink {
             ddl,
             ddl - 1,
             floorTs,
-            sql("read partition progress", partitions::all));
+            stored);
       }
     }
   }
