@@ -2,7 +2,6 @@ package io.kafkabinlog.mysqlsink.checkpoint;
 
 import io.kafkabinlog.mysqlsink.sql.Statement;
 import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -304,10 +303,6 @@ public final class ProgressStore {
   /** Binds a Java long that holds an unsigned 64-bit value (cluster ids may use the top bit). */
   static void bindUnsigned(final PreparedStatement statement, final int index, final long value)
       throws SQLException {
-    if (value >= 0) {
-      statement.setLong(index, value);
-    } else {
-      statement.setObject(index, new BigInteger(Long.toUnsignedString(value)));
-    }
+    statement.setObject(index, unsigned(value));
   }
 }
