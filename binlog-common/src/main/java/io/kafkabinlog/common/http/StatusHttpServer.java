@@ -10,10 +10,12 @@ import io.kafkabinlog.common.error.FatalBinlogException;
 import io.kafkabinlog.common.net.HostPort;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +29,9 @@ import org.slf4j.LoggerFactory;
 public final class StatusHttpServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StatusHttpServer.class);
 
+  /** How long {@link #close()} waits for replies in progress. */
+  static final Duration REPLY_WAIT = Duration.ofSeconds(2);
+
   /** Answers a request. */
   @FunctionalInterface
   public interface Routes {
@@ -39,6 +44,8 @@ public final class StatusHttpServer implements AutoCloseable {
 
   private final HttpServer server;
   private final ExecutorService executor;
+  // Exchanges being handled: close() lets them finish (see REPLY_WAIT).
+  private final AtomicInteger inFlight = new AtomicInteger();
   private final Routes routes;
   private final boolean https;
 
@@ -88,13 +95,36 @@ public final class StatusHttpServer implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
+  /**
+   * Stops serving. A reply still being written (typically to the {@code PUT /state/.../pause} that
+   * stops this very node) is given up to {@link #REPLY_WAIT} to reach its client first: stopping at
+   * once closed its connection, and binlogctl saw "no bytes" for an action that had succeeded.
+   */
   @Override
   public void close() {
+    final long deadline = System.nanoTime() + REPLY_WAIT.toNanos();
+    while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
     server.stop(0);
     executor.shutdownNow();
   }
 
   private void handle(final HttpExchange ex) throws IOException {
+    inFlight.incrementAndGet();
+    try {
+      reply(ex);
+    } finally {
+      inFlight.decrementAndGet();
+    }
+  }
+
+  private void reply(final HttpExchange ex) throws IOException {
     try (ex) {
       HttpReply reply;
       try {
